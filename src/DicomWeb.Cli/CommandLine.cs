@@ -1,0 +1,74 @@
+using DicomWeb.Dicom;
+
+namespace DicomWeb.Cli;
+
+/// <summary>The <c>dicomweb</c> command: verbs over DICOM files (and, later, over a DICOMweb server).</summary>
+public static class CommandLine
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+    /// <summary>Exit code when the input could not be read as DICOM.</summary>
+    public const int InvalidInput = 1;
+    /// <summary>Exit code for a usage error.</summary>
+    public const int UsageError = 2;
+
+    private const string Usage = """
+        usage: dicomweb <verb> [options] FILE
+          json FILE [--no-pixel-data]   print the file's DICOM JSON (PS3.18 Annex F), binary values inline
+          xml FILE [--no-pixel-data]    print the file's Native DICOM Model XML (PS3.19 Annex A)
+          dump FILE                     print a listing of every element with its byte offset
+        """;
+
+    /// <summary>Runs the command; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        if (args.Length < 2 || args[0] is "-h" or "--help")
+        {
+            await error.WriteLineAsync(Usage);
+            return args.Length == 1 && args[0] is "-h" or "--help" ? Success : UsageError;
+        }
+        var verb = args[0];
+        var path = args[1];
+        var noPixelData = args.Skip(2).Contains("--no-pixel-data");
+        if (!File.Exists(path))
+        {
+            await error.WriteLineAsync($"dicomweb: no such file: {path}");
+            return UsageError;
+        }
+        try
+        {
+            var options = new DicomReaderOptions { StopBeforePixelData = noPixelData };
+            switch (verb)
+            {
+                case "json":
+                {
+                    var file = DicomFile.Open(path, options);
+                    await using var stdout = Console.OpenStandardOutput();
+                    await output.FlushAsync();
+                    await JsonOutput(file, output);
+                    return Success;
+                }
+                case "xml":
+                {
+                    var file = DicomFile.Open(path, options);
+                    await XmlOutput(file, output);
+                    return Success;
+                }
+                case "dump":
+                    DatasetDump.Write(output, DicomFile.Open(path, options));
+                    return Success;
+                default:
+                    await error.WriteLineAsync($"dicomweb: unknown verb '{verb}'\n{Usage}");
+                    return UsageError;
+            }
+        }
+        catch (DicomParseException e)
+        {
+            await error.WriteLineAsync($"dicomweb: {path}: {e.Message}");
+            return InvalidInput;
+        }
+    }
+
+    private static Task JsonOutput(DicomFile file, TextWriter output) => throw new NotImplementedException();
+    private static Task XmlOutput(DicomFile file, TextWriter output) => throw new NotImplementedException();
+}

@@ -1,0 +1,4 @@
+using DicomWeb.Server;
+
+var app = DicomWebApplication.Build(args);
+app.Run();
