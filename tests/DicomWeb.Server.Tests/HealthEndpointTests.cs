@@ -26,4 +26,16 @@ public sealed class HealthEndpointTests
         Assert.True(body.TransferSyntaxesKnown > 30, $"only {body.TransferSyntaxesKnown} transfer syntaxes known");
         await app.StopAsync();
     }
+
+    [Fact]
+    public async Task Health_probe_exits_zero_against_a_live_server_and_one_against_a_closed_port()
+    {
+        await using var app = DicomWebApplication.Build(["--urls", "http://127.0.0.1:0"]);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+
+        Assert.Equal(0, await HealthProbe.RunAsync(address + "/health/live"));
+        await app.StopAsync();
+        Assert.Equal(1, await HealthProbe.RunAsync(address + "/health/live"));
+    }
 }
