@@ -41,19 +41,12 @@ public static class CommandLine
             switch (verb)
             {
                 case "json":
-                {
-                    var file = DicomFile.Open(path, options);
-                    await using var stdout = Console.OpenStandardOutput();
-                    await output.FlushAsync();
-                    await JsonOutput(file, output);
+                    await WriteThroughStream(output, stream => DicomJsonWriter.WriteAsync(stream, DicomFile.Open(path, options).Dataset,
+                        new DicomJsonWriterOptions { Indented = true }));
                     return Success;
-                }
                 case "xml":
-                {
-                    var file = DicomFile.Open(path, options);
-                    await XmlOutput(file, output);
+                    await WriteThroughStream(output, stream => DicomXmlWriter.WriteAsync(stream, DicomFile.Open(path, options).Dataset));
                     return Success;
-                }
                 case "dump":
                     DatasetDump.Write(output, DicomFile.Open(path, options));
                     return Success;
@@ -69,6 +62,21 @@ public static class CommandLine
         }
     }
 
-    private static Task JsonOutput(DicomFile file, TextWriter output) => throw new NotImplementedException();
-    private static Task XmlOutput(DicomFile file, TextWriter output) => throw new NotImplementedException();
+    /// <summary>
+    /// The serializers write UTF-8 to a stream; console output goes straight to stdout's stream,
+    /// other writers (tests) get the text through a temporary buffer.
+    /// </summary>
+    private static async Task WriteThroughStream(TextWriter output, Func<Stream, Task> write)
+    {
+        if (ReferenceEquals(output, Console.Out))
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await write(stdout);
+            await stdout.WriteAsync("\n"u8.ToArray());
+            return;
+        }
+        using var buffer = new MemoryStream();
+        await write(buffer);
+        await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+    }
 }
