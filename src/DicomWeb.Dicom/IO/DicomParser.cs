@@ -20,6 +20,7 @@ internal sealed class DicomParser
     private bool _explicit;
     private bool _bigEndian;
     private DicomDataset? _topLevel;
+    private bool _inflated;
 
     public DicomParser(DicomByteReader reader, DicomReaderOptions options, List<DicomReadWarning> warnings, IDicomBulkDataSource? source)
     {
@@ -64,6 +65,8 @@ internal sealed class DicomParser
             var inflater = new DeflateStream(_reader.DetachRemainder(), CompressionMode.Decompress);
             _reader = new DicomByteReader(inflater);
             _source = null;
+            // Offsets in inflated data point nowhere in the file: values are loaded, never referenced.
+            _inflated = true;
         }
     }
 
@@ -109,6 +112,7 @@ internal sealed class DicomParser
                 continue;
             }
             if (tag.Value < previous) Warn(start, tag, "element out of tag order");
+            else if (tag.Value == previous) Warn(start, tag, "element repeated; the last one is kept");
             var element = ReadElement(dataset, 0, out _);
             if (element != null) dataset.Set(element);
             previous = tag.Value;
@@ -264,8 +268,10 @@ internal sealed class DicomParser
         return new DicomDataElement(tag, vr, bytes) { StreamOffset = start, ValueOffset = valueOffset, SourceLength = length };
     }
 
-    private bool IsBulk(DicomVR vr, long length) =>
-        length > _options.BulkDataThreshold && DicomVRInfo.IsBinary(vr) && (_reader.CanSeek && _source != null || !_reader.CanSeek);
+    private bool IsBulk(DicomVR vr, long length) => DicomVRInfo.IsBinary(vr) && IsBulk(length);
+
+    private bool IsBulk(long length) =>
+        length > _options.BulkDataThreshold && !_inflated && (_reader.CanSeek && _source != null || !_reader.CanSeek);
 
     private void SkipValue(long length, long start, DicomTag tag)
     {
@@ -376,7 +382,10 @@ internal sealed class DicomParser
                 if (!undefined) Warn(elementStart, sequenceTag, "item delimiter in a defined-length item");
                 break;
             }
-            if (element != null) item.Set(element);
+            if (element == null) continue;
+            if (item.Count > 0 && item[item.Count - 1].Tag >= element.Tag)
+                Warn(elementStart, element.Tag, item.Contains(element.Tag) ? "element repeated in an item; the last one is kept" : "element out of tag order in an item");
+            item.Set(element);
         }
         if (!undefined && _reader.Position != end)
             throw new DicomParseException("item elements overrun the item length", _reader.Position, sequenceTag);
@@ -426,7 +435,7 @@ internal sealed class DicomParser
                 fragments.BasicOffsetTable = offsets;
                 continue;
             }
-            if (length > _options.BulkDataThreshold)
+            if (IsBulk(length))
             {
                 var source = _reader.CanSeek ? _source : _options.BulkDataSource;
                 SkipValue(length, itemStart, tag);
