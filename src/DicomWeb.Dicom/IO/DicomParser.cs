@@ -77,6 +77,14 @@ internal sealed class DicomParser
         _bigEndian = bigEndian;
     }
 
+    /// <summary>Reads the items of a sequence value of <paramref name="length"/> bytes in implicit VR little endian (a UN value that is really a sequence).</summary>
+    public DicomSequence ReadImplicitSequenceValue(DicomTag tag, long length)
+    {
+        _explicit = false;
+        _bigEndian = false;
+        return ReadSequence(tag, 0, 0, undefinedEnd: false, (uint)length, 0, nestedImplicit: false);
+    }
+
     /// <summary>Reads top-level elements until the end of the stream or the stop tag.</summary>
     public DicomDataset ReadDataset()
     {
