@@ -31,6 +31,9 @@ public sealed class DicomFile
     /// <summary>Offset of the element before which reading stopped (stop tag or pixel data), or -1 when read to the end.</summary>
     public long StoppedAt { get; init; } = -1;
 
+    /// <summary>True when the data ended inside a value, sequence, item or pixel data (details in <see cref="Warnings"/>).</summary>
+    public bool IsTruncated { get; init; }
+
     /// <summary>What the reader tolerated.</summary>
     public IReadOnlyList<DicomReadWarning> Warnings { get; init; } = [];
 
@@ -120,6 +123,7 @@ public sealed class DicomFile
             TransferSyntax = syntax,
             DatasetOffset = datasetOffset,
             StoppedAt = parser.StoppedAt,
+            IsTruncated = parser.Truncated,
             Warnings = warnings,
         };
     }

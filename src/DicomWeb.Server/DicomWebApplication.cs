@@ -1,3 +1,7 @@
+using DicomWeb.Server.Http;
+using DicomWeb.Server.Stow;
+using DicomWeb.Storage;
+
 namespace DicomWeb.Server;
 
 /// <summary>Builds the web application; tests call this too so they run exactly what production runs.</summary>
@@ -8,8 +12,28 @@ public static class DicomWebApplication
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
+
+        var options = builder.Configuration.GetSection(DicomWebOptions.Section).Get<DicomWebOptions>() ?? new DicomWebOptions();
+        options.Validate();
+        var storage = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddDicomStorage(storage);
+        builder.Services.AddHostedService<StorageInitialization>();
+        builder.Services.AddSingleton<ServiceUrls>();
+        builder.Services.AddSingleton<StowService>();
+        builder.Services.AddProblemDetails();
+
         var app = builder.Build();
         app.MapHealthEndpoints();
+        app.MapStow(options.RootPath);
+        if (options.EnableAliases) app.MapStow("/stowrs");
         return app;
+    }
+
+    /// <summary>Prepares the data folder and index before the server accepts requests.</summary>
+    private sealed class StorageInitialization(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => services.InitializeDicomStorageAsync(cancellationToken);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

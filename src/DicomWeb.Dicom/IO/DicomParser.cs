@@ -35,6 +35,9 @@ internal sealed class DicomParser
     /// <summary>Offset of the top-level element before which reading stopped, or -1.</summary>
     public long StoppedAt { get; private set; } = -1;
 
+    /// <summary>True when data ended inside a value, sequence, item or pixel data: the source is cut short.</summary>
+    public bool Truncated { get; private set; }
+
     /// <summary>Reads the File Meta Information: explicit VR little endian elements of group 0002.</summary>
     public DicomDataset ReadFileMetaInformation()
     {
@@ -249,6 +252,7 @@ internal sealed class DicomParser
         var remaining = _reader.Remaining;
         if (remaining >= 0 && length > remaining)
         {
+            Truncated = true;
             Warn(start, tag, $"value length {length} exceeds the {remaining} bytes left; truncated");
             length = (uint)remaining;
         }
@@ -319,6 +323,7 @@ internal sealed class DicomParser
                 {
                     if (undefinedEnd)
                     {
+                        Truncated = true;
                         Warn(itemStart, tag, "sequence not closed before the end of the data");
                         break;
                     }
@@ -371,6 +376,7 @@ internal sealed class DicomParser
             var elementStart = _reader.Position;
             if (undefined && !_reader.TryFill(8))
             {
+                Truncated = true;
                 Warn(elementStart, sequenceTag, "item not closed before the end of the data");
                 break;
             }
@@ -412,6 +418,7 @@ internal sealed class DicomParser
             var itemStart = _reader.Position;
             if (!_reader.TryFill(8))
             {
+                Truncated = true;
                 Warn(itemStart, tag, "encapsulated pixel data not closed before the end of the data");
                 break;
             }
@@ -426,6 +433,7 @@ internal sealed class DicomParser
             var remaining = _reader.Remaining;
             if (remaining >= 0 && length > remaining)
             {
+                Truncated = true;
                 Warn(itemStart, tag, $"fragment length {length} exceeds the {remaining} bytes left; truncated");
                 length = (uint)remaining;
             }

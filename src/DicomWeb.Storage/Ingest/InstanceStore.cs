@@ -74,6 +74,9 @@ public sealed class InstanceStore
         {
             return StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, $"not readable DICOM: {e.Message}");
         }
+        if (file.IsTruncated)
+            return StoreOutcome.Failed(StoreFailureReason.CannotUnderstand,
+                $"truncated: {file.Warnings.LastOrDefault().Message ?? "data ends inside an element"}");
         if (file.Preamble is null || file.FileMetaInformation.Count == 0)
             return StoreOutcome.Failed(StoreFailureReason.CannotUnderstand, "not a DICOM Part 10 file: no preamble, DICM prefix and file meta information");
 
