@@ -192,6 +192,7 @@ public sealed class MultipartRelatedReader
                 default:
                     if (result.IsCompleted)
                     {
+                        _pipe.AdvanceTo(buffer.Start, buffer.End);
                         throw new MultipartFormatException(
                             $"Unexpected end of the multipart body after boundary delimiter {_partCount + 1}: the part headers or the close delimiter are missing.");
                     }
@@ -242,6 +243,7 @@ public sealed class MultipartRelatedReader
 
             if (result.IsCompleted)
             {
+                _pipe.AdvanceTo(buffer.End);
                 throw new MultipartFormatException($"The multipart body does not contain the boundary '{_boundary}'.");
             }
 

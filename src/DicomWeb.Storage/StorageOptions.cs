@@ -36,6 +36,12 @@ public sealed class StorageOptions
     /// <summary>The policy for instances already stored. <c>Storage:DuplicatePolicy</c>.</summary>
     public DuplicatePolicy DuplicatePolicy { get; set; } = DuplicatePolicy.Reject;
 
+    /// <summary>
+    /// Flush each stored file to the disk before the index commit (fsync), so that an instance the server
+    /// acknowledged survives a power loss, not only a process crash. <c>Storage:FlushToDisk</c>, default true.
+    /// </summary>
+    public bool FlushToDisk { get; set; } = true;
+
     /// <summary>The data folder as a full path.</summary>
     public string FullPath => System.IO.Path.GetFullPath(Path);
 }

@@ -18,7 +18,7 @@ public static class StorageStartup
         services.AddSingleton(options);
         services.AddSingleton(new FileSystemBlobStore(Path.Combine(root, "blobs")));
         services.AddSingleton<IBlobStore>(provider => provider.GetRequiredService<FileSystemBlobStore>());
-        services.AddSingleton(new StagingArea(root));
+        services.AddSingleton(new StagingArea(root, options.FlushToDisk));
         services.AddSingleton(new CommitJournal(root));
         services.AddDbContextFactory<DicomIndexContext>(builder => ConfigureDatabase(builder, options));
         services.AddSingleton<InstanceStore>();

@@ -24,11 +24,9 @@ public sealed class CommitJournal
     {
         var path = Path.Combine(Folder, Guid.NewGuid().ToString("N") + ".json");
         var temporary = path + ".tmp";
+        // Not fsynced: after a power loss a lost entry only leaves unreferenced blobs, never a visible half-store.
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-        {
             JsonSerializer.Serialize(file, blobKeys);
-            file.Flush(flushToDisk: true);
-        }
         File.Move(temporary, path);
         return path;
     }

@@ -149,7 +149,7 @@ public sealed class InstanceStore
         }
     }
 
-    private static async Task WriteMetadataAsync(DicomDataset dataset, string path, string study, string series, string sop, CancellationToken cancellationToken)
+    private async Task WriteMetadataAsync(DicomDataset dataset, string path, string study, string series, string sop, CancellationToken cancellationToken)
     {
         var prefix = $"studies/{study}/series/{series}/instances/{sop}/bulk/";
         var options = new DicomJsonWriterOptions
@@ -159,7 +159,7 @@ public sealed class InstanceStore
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
         await DicomJsonWriter.WriteAsync(stream, dataset, options, cancellationToken);
         await stream.FlushAsync(cancellationToken);
-        stream.Flush(flushToDisk: true);
+        if (_options.FlushToDisk) stream.Flush(flushToDisk: true);
     }
 
     private sealed record CommitResult(bool Committed, bool AlreadyStored, (ushort Reason, string Message)? Failure, IReadOnlyList<string> ObsoleteBlobKeys);

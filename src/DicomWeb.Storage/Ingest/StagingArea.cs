@@ -10,9 +10,12 @@ public sealed class StagingArea
 {
     private const int CopyBufferSize = 128 * 1024;
 
-    /// <summary>Creates the staging folder under <paramref name="dataPath"/>.</summary>
-    public StagingArea(string dataPath)
+    private readonly bool _flushToDisk;
+
+    /// <summary>Creates the staging folder under <paramref name="dataPath"/>; staged files are fsynced when <paramref name="flushToDisk"/>.</summary>
+    public StagingArea(string dataPath, bool flushToDisk = true)
     {
+        _flushToDisk = flushToDisk;
         Folder = Path.Combine(dataPath, "staging");
         Directory.CreateDirectory(Folder);
     }
@@ -24,7 +27,7 @@ public sealed class StagingArea
     public string NewPath(string extension) => Path.Combine(Folder, Guid.NewGuid().ToString("N") + extension);
 
     /// <summary>
-    /// Copies <paramref name="content"/> to a new staged file, flushed to disk, hashing it on the way.
+    /// Copies <paramref name="content"/> to a new staged file (flushed to disk if configured), hashing it on the way.
     /// The file is deleted if the copy fails (a truncated part, a full disk).
     /// </summary>
     public async Task<StagedFile> StageAsync(Stream content, CancellationToken cancellationToken)
@@ -43,7 +46,7 @@ public sealed class StagingArea
                 await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                 length += read;
             }
-            file.Flush(flushToDisk: true);
+            if (_flushToDisk) file.Flush(flushToDisk: true);
         }
         catch
         {

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+
+namespace DicomWeb.Stow.Benchmarks;
+
+/// <summary>One measurement: files posted one per STOW-RS request by N concurrent clients.</summary>
+internal sealed record IngestResult(string Target, string Label, int Clients, int Files, long Bytes, TimeSpan Elapsed, double PeakRssMegabytes, int Failed)
+{
+    public double InstancesPerSecond => Files / Elapsed.TotalSeconds;
+    public double MegabytesPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
+
+    public override string ToString() =>
+        $"{Target,-9} {Label,-6} clients={Clients} {InstancesPerSecond,8:F1} inst/s {MegabytesPerSecond,8:F1} MB/s peak RSS {PeakRssMegabytes:F0} MB failed {Failed}";
+}
+
+internal static class IngestRun
+{
+    public static async Task<IngestResult> RunAsync(RunningServer server, string label, IReadOnlyList<FileInfo> files, int clients)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
+        var next = -1;
+        var failed = 0;
+        var watch = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, clients).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < files.Count)
+            {
+                using var response = await http.PostAsync(server.BaseUrl + "/studies", Body(files[index]));
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref failed);
+            }
+        });
+        await Task.WhenAll(workers);
+        watch.Stop();
+        return new IngestResult(server.Name, label, clients, files.Count, files.Sum(f => f.Length), watch.Elapsed, server.PeakRssMegabytes(), failed);
+    }
+
+    /// <summary>A one-part multipart/related body streaming the file from disk.</summary>
+    private static MultipartContent Body(FileInfo file)
+    {
+        var content = new MultipartContent("related", "bench-" + Guid.NewGuid().ToString("N"));
+        content.Headers.ContentType!.Parameters.Add(new NameValueHeaderValue("type", "\"application/dicom\""));
+        var part = new StreamContent(file.OpenRead(), 128 * 1024);
+        part.Headers.ContentType = new MediaTypeHeaderValue("application/dicom");
+        content.Add(part);
+        return content;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using DicomWeb.Stow.Benchmarks;
+
+// STOW-RS ingest benchmark: the same generated files posted to each target in the same run,
+// beside raw disk write speed (dd) as the ceiling. See README.md beside this file.
+var options = BenchmarkOptions.Parse(args);
+Directory.CreateDirectory(options.WorkFolder);
+Console.WriteLine($"work folder {options.WorkFolder}");
+
+var small = TestFiles.Generate(Path.Combine(options.WorkFolder, "small"), options.SmallCount, frames: 1, options.Template);
+var warmup = TestFiles.Generate(Path.Combine(options.WorkFolder, "warmup"), 50, frames: 1, options.Template);
+var large = TestFiles.Generate(Path.Combine(options.WorkFolder, "large"), options.LargeCount, frames: options.LargeFrames, options.Template);
+Console.WriteLine($"{small.Count} small files of {small[0].Length / 1e6:F2} MB, {large.Count} large files of {large[0].Length / 1e6:F1} MB");
+
+var disk = DiskCeiling.Measure(Path.Combine(options.WorkFolder, "dd.bin"), megabytes: 1024);
+Console.WriteLine($"dd write with fdatasync: {disk:F0} MB/s");
+
+var results = new List<IngestResult>();
+foreach (var target in options.Targets)
+{
+    foreach (var (label, files) in new[] { ("small", small), ("large", large) })
+    {
+        foreach (var clients in options.Clients)
+        {
+            await using var server = await target.StartAsync(options.WorkFolder);
+            // Not measured: lets a JIT-compiled server reach steady state before the clock starts.
+            await IngestRun.RunAsync(server, "warmup", warmup, 2);
+            // Dirty pages left by generating files or by the previous run would be flushed during this one.
+            Process.Start("sync")!.WaitForExit();
+            var result = await IngestRun.RunAsync(server, label, files, clients);
+            results.Add(result);
+            Console.WriteLine(result);
+        }
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| target | files | clients | instances/s | MB/s | % of dd | peak RSS MB | failed |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
+foreach (var r in results)
+    Console.WriteLine($"| {r.Target} | {r.Label} | {r.Clients} | {r.InstancesPerSecond:F1} | {r.MegabytesPerSecond:F1} | {100 * r.MegabytesPerSecond / disk:F0}% | {r.PeakRssMegabytes:F0} | {r.Failed} |");
+if (!options.KeepFiles) Directory.Delete(options.WorkFolder, recursive: true);
+return results.Any(r => r.Failed > 0) ? 1 : 0;
