@@ -17,11 +17,12 @@ public static class CommandLine
           json FILE [--no-pixel-data]   print the file's DICOM JSON (PS3.18 Annex F), binary values inline
           xml FILE [--no-pixel-data]    print the file's Native DICOM Model XML (PS3.19 Annex A)
           dump FILE                     print a listing of every element with its byte offset
-        """;
+        """ + "\n" + Import.ImportOptions.Usage;
 
     /// <summary>Runs the command; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        if (args.Length >= 1 && args[0] == "import") return await Import.ImportCommand.RunAsync(args[1..], output, error);
         if (args.Length < 2 || args[0] is "-h" or "--help")
         {
             await error.WriteLineAsync(Usage);

@@ -1,3 +1,4 @@
+using DicomWeb.Server.Hosting;
 using DicomWeb.Server.Http;
 using DicomWeb.Server.Stow;
 using DicomWeb.Storage;
@@ -21,12 +22,23 @@ public static class DicomWebApplication
         builder.Services.AddHostedService<StorageInitialization>();
         builder.Services.AddSingleton<ServiceUrls>();
         builder.Services.AddSingleton<StowService>();
+        builder.Services.AddSingleton<DicomWeb.Storage.Retrieval.InstanceCatalog>();
+        builder.Services.AddSingleton<DicomWeb.Server.Wado.WadoService>();
+        DicomWeb.Server.Qido.QidoStartup.AddQido(builder.Services, builder.Configuration);
         builder.Services.AddProblemDetails();
+        builder.AddDicomWebHosting(options);
 
         var app = builder.Build();
+        app.UseDicomWebHosting();
+        app.MapCapabilities(options.RootPath);
         app.MapHealthEndpoints();
         app.MapStow(options.RootPath);
         if (options.EnableAliases) app.MapStow("/stowrs");
+        app.MapWado(options.RootPath);
+        if (options.EnableAliases) app.MapWado("/wadors");
+        app.MapWadoUri("/wado");
+        app.MapQido(options.RootPath);
+        if (options.EnableAliases) app.MapQido("/qidors");
         return app;
     }
 

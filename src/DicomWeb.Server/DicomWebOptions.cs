@@ -18,6 +18,16 @@ public sealed class DicomWebOptions
     /// </summary>
     public string? PublicBaseUrl { get; set; }
 
+    /// <summary>
+    /// Build RetrieveURL and BulkDataURI from the <c>Forwarded</c> / <c>X-Forwarded-Proto</c>, <c>-Host</c>, <c>-Port</c> and
+    /// <c>-Prefix</c> headers a reverse proxy sends (default true), so the URLs are right behind any proxy without listing it.
+    /// The headers are believed from any client: a client can then only make the URLs in its own responses point
+    /// elsewhere, but a shared cache in front of the server could pass such a response on. When clients reach the
+    /// server directly, or to rule this out, set <c>PublicBaseUrl</c> (which always wins) or turn this off.
+    /// <c>DicomWeb:TrustForwardedHeaders</c>.
+    /// </summary>
+    public bool TrustForwardedHeaders { get; set; } = true;
+
     /// <summary>The largest request body accepted, in bytes; larger ones get 413. Null for no limit. <c>DicomWeb:MaxRequestBodySize</c>.</summary>
     public long? MaxRequestBodySize { get; set; } = 32L * 1024 * 1024 * 1024;
 

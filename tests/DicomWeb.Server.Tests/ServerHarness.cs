@@ -24,7 +24,8 @@ internal sealed class ServerHarness : IAsyncDisposable
     public static async Task<ServerHarness> StartAsync(params string[] settings)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "dicomweb-server-" + Guid.NewGuid().ToString("N"));
-        string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:Path", dataPath, "--Logging:LogLevel:Default", "Warning", .. settings];
+        string[] args = ["--urls", "http://127.0.0.1:0", "--Storage:Path", dataPath, "--Logging:LogLevel:Default", "Warning",
+            "--DicomWeb:Logging:FilePath", Path.Combine(dataPath, "logs", "dicomweb.log"), .. settings];
         var app = DicomWebApplication.Build(args);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

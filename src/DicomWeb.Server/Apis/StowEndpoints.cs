@@ -13,7 +13,7 @@ public static class StowEndpoints
         group.MapPost("/studies", (HttpContext context, StowService stow, ServiceUrls urls, DicomWebOptions options) =>
                 StoreAsync(context, null, stow, urls, options))
             .WithName(RouteName(prefix, "StoreInstances"))
-            .WithSummary("Store instances (multipart/related; type=\"application/dicom\")");
+            .WithSummary("Store instances: multipart/related; type=\"application/dicom\", \"application/dicom+json\" or \"application/dicom+xml\" with bulk data parts");
         group.MapPost("/studies/{study}", (HttpContext context, string study, StowService stow, ServiceUrls urls, DicomWebOptions options) =>
                 StoreAsync(context, study, stow, urls, options))
             .WithName(RouteName(prefix, "StoreStudyInstances"))

@@ -13,11 +13,15 @@ public sealed record StowResult(int StatusCode, Dicom.DicomDataset? Response, st
 
 /// <summary>
 /// STOW-RS (PS3.18 §10.5): reads a multipart/related body part by part and stores each instance as it
-/// arrives, never holding a part in memory.
+/// arrives, never holding a part in memory. Bodies of type application/dicom carry Part 10 instances; bodies of type
+/// application/dicom+json or application/dicom+xml carry metadata plus bulk data parts, which
+/// <see cref="MetadataStowRequest"/> stages and assembles into instances.
 /// </summary>
-public sealed class StowService(InstanceStore store, ILogger<StowService> logger)
+public sealed class StowService(InstanceStore store, StagingArea staging, ILogger<StowService> logger)
 {
     private const string DicomMediaType = "application/dicom";
+    private const string JsonMediaType = "application/dicom+json";
+    private const string XmlMediaType = "application/dicom+xml";
 
     /// <summary>Stores the instances of a request body.</summary>
     /// <param name="contentType">The request's Content-Type.</param>
@@ -33,16 +37,18 @@ public sealed class StowService(InstanceStore store, ILogger<StowService> logger
             return new StowResult(StatusCodes.Status400BadRequest, null, $"'{studyUid}' in the URL is not a valid Study Instance UID");
         if (!MediaTypeHeader.TryParse(contentType, out var mediaType) || mediaType.MediaType != "multipart/related")
             return new StowResult(StatusCodes.Status415UnsupportedMediaType, null,
-                $"Content-Type '{contentType}' is not supported: STOW-RS takes multipart/related; type=\"application/dicom\"");
+                $"Content-Type '{contentType}' is not supported: STOW-RS takes multipart/related; type=\"application/dicom\" (or application/dicom+json, application/dicom+xml)");
         if (!MediaTypeHeader.TryParseMultipartRelated(contentType, out var boundary, out var type, out _))
             return new StowResult(StatusCodes.Status400BadRequest, null, "the multipart/related Content-Type has no boundary parameter");
-        type ??= DicomMediaType;
-        if (!string.Equals(type, DicomMediaType, StringComparison.OrdinalIgnoreCase))
+        type = type != null && MediaTypeHeader.TryParse(type, out var typeMedia) ? typeMedia.MediaType : type ?? DicomMediaType;
+        if (type is not (DicomMediaType or JsonMediaType or XmlMediaType))
             return new StowResult(StatusCodes.Status415UnsupportedMediaType, null,
-                $"multipart/related type '{type}' is not supported; use type=\"application/dicom\"");
+                $"multipart/related type '{type}' is not supported; use application/dicom, application/dicom+json or application/dicom+xml");
         if (!TryDecode(body, contentEncoding, out var decoded))
             return new StowResult(StatusCodes.Status415UnsupportedMediaType, null, $"Content-Encoding '{contentEncoding}' is not supported (gzip, deflate, identity)");
 
+        await using var metadata = type == DicomMediaType ? null
+            : new MetadataStowRequest(store, staging, type == JsonMediaType, studyUid, response, logger);
         var reader = new MultipartRelatedReader(decoded, boundary);
         var parts = 0;
         try
@@ -62,17 +68,10 @@ public sealed class StowService(InstanceStore store, ILogger<StowService> logger
                 }
                 if (part == null) break;
                 parts++;
-                if (part.ContentType is { } partType && (!MediaTypeHeader.TryParse(partType, out var partMedia) ||
-                    !string.Equals(partMedia.MediaType, DicomMediaType, StringComparison.OrdinalIgnoreCase)))
-                {
-                    response.AddFailure(StoreFailureReason.CannotUnderstand, $"part {parts}: media type '{partType}' is not application/dicom");
-                    continue;
-                }
                 try
                 {
-                    var outcome = await store.StoreAsync(part.Body, studyUid, cancellationToken);
-                    if (!outcome.Stored) logger.LogInformation("STOW part {Part} not stored: {Reason:X4} {Message}", parts, outcome.FailureReason, outcome.Message);
-                    response.Add(outcome);
+                    if (metadata != null) await metadata.AddPartAsync(part, parts, cancellationToken);
+                    else await StorePart10Async(part, parts, studyUid, response, cancellationToken);
                 }
                 catch (MultipartFormatException e)
                 {
@@ -80,6 +79,8 @@ public sealed class StowService(InstanceStore store, ILogger<StowService> logger
                     break;
                 }
             }
+            // Bulk data may follow the metadata that references it, so instances are assembled once the body is read.
+            if (metadata != null) await metadata.StoreInstancesAsync(cancellationToken);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -98,10 +99,25 @@ public sealed class StowService(InstanceStore store, ILogger<StowService> logger
         }
 
         if (parts == 0) return new StowResult(StatusCodes.Status400BadRequest, null, "the multipart body holds no part");
+        if (response.StoredCount + response.FailedCount == 0)
+            return new StowResult(StatusCodes.Status400BadRequest, null, "the multipart body describes no instance: no metadata part");
         var status = response.FailedCount == 0 ? StatusCodes.Status200OK
             : response.StoredCount > 0 ? StatusCodes.Status202Accepted
             : StatusCodes.Status409Conflict;
         return new StowResult(status, response.Build(), null);
+    }
+
+    private async Task StorePart10Async(MultipartPart part, int number, string? studyUid, StoreResponseBuilder response, CancellationToken cancellationToken)
+    {
+        if (part.ContentType is { } partType && (!MediaTypeHeader.TryParse(partType, out var partMedia) ||
+            !string.Equals(partMedia.MediaType, DicomMediaType, StringComparison.OrdinalIgnoreCase)))
+        {
+            response.AddFailure(StoreFailureReason.CannotUnderstand, $"part {number}: media type '{partType}' is not application/dicom");
+            return;
+        }
+        var outcome = await store.StoreAsync(part.Body, studyUid, cancellationToken);
+        if (!outcome.Stored) logger.LogInformation("STOW part {Part} not stored: {Reason:X4} {Message}", number, outcome.FailureReason, outcome.Message);
+        response.Add(outcome);
     }
 
     /// <summary>Sets the body size limit for this request (Kestrel's default of 30 MB is far too small for studies).</summary>

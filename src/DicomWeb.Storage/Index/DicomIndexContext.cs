@@ -53,6 +53,8 @@ public sealed class DicomIndexContext(DbContextOptions<DicomIndexContext> option
             instance.HasIndex(i => i.SopInstanceUid).IsUnique();
             instance.HasIndex(i => i.SeriesRecordId);
             instance.HasIndex(i => i.SopClassUid);
+            // Covers SOP Classes in Study and the instance counts of QIDO-RS results without reading instance rows.
+            instance.HasIndex(i => new { i.SeriesRecordId, i.SopClassUid });
             instance.HasOne(i => i.Series).WithMany(s => s.Instances).HasForeignKey(i => i.SeriesRecordId).OnDelete(DeleteBehavior.Cascade);
         });
     }
