@@ -28,7 +28,8 @@ internal sealed class ImportServer : IAsyncDisposable
     public static async Task<ImportServer> StartAsync(int port = 0)
     {
         var dataPath = Path.Combine(Path.GetTempPath(), "dicomweb-import-server-" + Guid.NewGuid().ToString("N"));
-        var app = DicomWebApplication.Build(["--urls", $"http://127.0.0.1:{port}", "--Storage:Path", dataPath, "--Logging:LogLevel:Default", "Warning"]);
+        var app = DicomWebApplication.Build(["--urls", $"http://127.0.0.1:{port}", "--Storage:Path", dataPath, "--Logging:LogLevel:Default", "Warning",
+            "--DicomWeb:Logging:FilePath", Path.Combine(dataPath, "logs", "dicomweb.log")]);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ImportServer(app, dataPath, new Uri(address));

@@ -27,9 +27,11 @@ internal sealed class HostingServerProcess : IAsyncDisposable
     public HttpClient Client { get; }
     public IEnumerable<string> Output => _output;
 
-    public static async Task<HostingServerProcess> StartAsync(params string[] settings)
+    public static Task<HostingServerProcess> StartAsync(params string[] settings) => StartOnAsync(HostingTestServer.NewDataPath(), settings);
+
+    /// <summary>Starts a server process on an existing (or new) data folder, e.g. to restart after a kill.</summary>
+    public static async Task<HostingServerProcess> StartOnAsync(string dataPath, params string[] settings)
     {
-        var dataPath = HostingTestServer.NewDataPath();
         Directory.CreateDirectory(dataPath);
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = dataPath, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] arguments =
@@ -70,6 +72,9 @@ internal sealed class HostingServerProcess : IAsyncDisposable
         await kill.WaitForExitAsync();
     }
 
+    /// <summary>Leave the data folder in place on dispose (a test restarts a server on it).</summary>
+    public bool KeepData { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
@@ -77,6 +82,7 @@ internal sealed class HostingServerProcess : IAsyncDisposable
         await Process.WaitForExitAsync();
         Process.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (KeepData) return;
         try
         {
             Directory.Delete(DataPath, recursive: true);

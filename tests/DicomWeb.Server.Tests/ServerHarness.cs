@@ -40,6 +40,9 @@ internal sealed class ServerHarness : IAsyncDisposable
             : [];
     }
 
+    /// <summary>Stops the server (it stays stopped; DisposeAsync cleans up).</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -250,7 +250,8 @@ public sealed class InstanceStore
             db.Instances.Add(incoming);
         }
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // Once the row is written, a cancelled request must not turn a committed store into deleted blobs.
+        await transaction.CommitAsync(CancellationToken.None);
         return new CommitResult(true, false, null, obsolete);
     }
 
