@@ -18,6 +18,7 @@ internal sealed class DicomByteReader : IDisposable
     private int _end;
     private long _bufferOrigin;
     private bool _eof;
+    private int _readSize = 8 * 1024;
 
     public DicomByteReader(Stream stream)
     {
@@ -60,7 +61,9 @@ internal sealed class DicomByteReader : IDisposable
         }
         while (_end < count && !_eof)
         {
-            var n = _stream.Read(_buffer, _end, _buffer.Length - _end);
+            // Reads start small and grow: a header is often a few KB and a 64 KB read of it is wasted copying.
+            var n = _stream.Read(_buffer, _end, Math.Min(_buffer.Length - _end, Math.Max(count - _end, _readSize)));
+            _readSize = Math.Min(_readSize * 2, _buffer.Length);
             if (n == 0) _eof = true;
             _end += n;
         }

@@ -21,6 +21,10 @@ internal sealed class DicomParser
     private bool _bigEndian;
     private DicomDataset? _topLevel;
     private bool _inflated;
+    private const int SlabSize = 4096;
+    private const int SlabValueLimit = 256;
+    private byte[] _slab = [];
+    private int _slabUsed;
 
     public DicomParser(DicomByteReader reader, DicomReaderOptions options, List<DicomReadWarning> warnings, IDicomBulkDataSource? source)
     {
@@ -266,18 +270,37 @@ internal sealed class DicomParser
                 StreamOffset = start, ValueOffset = valueOffset, SourceLength = length,
             };
         }
-        byte[] bytes;
+        Memory<byte> bytes;
         try
         {
-            bytes = _reader.ReadBytes(length);
+            bytes = length <= SlabValueLimit ? ReadIntoSlab((int)length) : _reader.ReadBytes(length);
         }
         catch (EndOfStreamException e)
         {
             throw new DicomParseException($"value of {length} bytes runs past the end of the data", start, tag, e);
         }
-        if (swapUnit > 1) ByteSwap.InPlace(bytes, swapUnit);
+        if (swapUnit > 1) ByteSwap.InPlace(bytes.Span, swapUnit);
         _ = owner;
         return new DicomDataElement(tag, vr, bytes) { StreamOffset = start, ValueOffset = valueOffset, SourceLength = length };
+    }
+
+    /// <summary>
+    /// Small values share slabs rather than each getting an array: a header is hundreds of short values,
+    /// and one allocation per value is most of what parsing it costs.
+    /// </summary>
+    private Memory<byte> ReadIntoSlab(int length)
+    {
+        if (length == 0) return Memory<byte>.Empty;
+        if (_slab.Length - _slabUsed < length)
+        {
+            _slab = new byte[SlabSize];
+            _slabUsed = 0;
+        }
+        var slice = _slab.AsMemory(_slabUsed, length);
+        _reader.ReadExactly(slice.Span);
+        // Keep slices 8-byte aligned so numeric values can be reinterpreted in place.
+        _slabUsed += (length + 7) & ~7;
+        return slice;
     }
 
     private bool IsBulk(DicomVR vr, long length) => DicomVRInfo.IsBinary(vr) && IsBulk(length);
@@ -451,7 +474,9 @@ internal sealed class DicomParser
                 fragments.BasicOffsetTable = offsets;
                 continue;
             }
-            if (IsBulk(length))
+            // Fragments are only ever needed as positions (frames are served from the file), so with a
+            // re-readable source none is loaded, whatever the threshold.
+            if (IsBulk(length) || (_reader.CanSeek && _source != null && !_inflated && length > 0))
             {
                 var source = _reader.CanSeek ? _source : _options.BulkDataSource;
                 SkipValue(length, itemStart, tag);

@@ -152,9 +152,10 @@ public static class DicomFrameIndex
     {
         var found = new List<long>(frames);
         Span<byte> head = stackalloc byte[4];
+        using var heads = new FragmentHeads();
         for (var i = 0; i < pixels.Fragments.Count; i++)
         {
-            if (!TryReadHead(pixels.Fragments[i], head)) continue;
+            if (!heads.TryRead(pixels.Fragments[i], head)) continue;
             var isStart = (head[0] == 0xFF && head[1] == 0xD8) || (head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51) ||
                           (head[0] == 0 && head[1] == 0 && head[2] == 0 && head[3] == 0x0C);
             if (isStart) found.Add(starts[i]);
@@ -164,18 +165,37 @@ public static class DicomFrameIndex
         return [.. found];
     }
 
-    private static bool TryReadHead(DicomFragment fragment, Span<byte> head)
+    /// <summary>Reads the first bytes of fragments, keeping one file handle open across fragments of the same file.</summary>
+    private sealed class FragmentHeads : IDisposable
     {
-        if (fragment.Length < head.Length) return false;
-        if (fragment.Data is { } data)
+        private string? _path;
+        private Microsoft.Win32.SafeHandles.SafeFileHandle? _handle;
+
+        public bool TryRead(DicomFragment fragment, Span<byte> head)
         {
-            data.Span[..head.Length].CopyTo(head);
+            if (fragment.Length < head.Length) return false;
+            if (fragment.Data is { } data)
+            {
+                data.Span[..head.Length].CopyTo(head);
+                return true;
+            }
+            var reference = fragment.Reference!;
+            if (reference.Source is DicomFileBulkDataSource file)
+            {
+                if (_path != file.Path)
+                {
+                    _handle?.Dispose();
+                    _handle = File.OpenHandle(file.Path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+                    _path = file.Path;
+                }
+                return RandomAccess.Read(_handle!, head, reference.Offset) == head.Length;
+            }
+            if (reference.Source is null) return false;
+            using var stream = reference.Source.OpenRange(reference.Offset, head.Length);
+            stream.ReadExactly(head);
             return true;
         }
-        var reference = fragment.Reference!;
-        if (reference.Source is null) return false;
-        using var stream = reference.Source.OpenRange(reference.Offset, head.Length);
-        stream.ReadExactly(head);
-        return true;
+
+        public void Dispose() => _handle?.Dispose();
     }
 }
