@@ -260,16 +260,10 @@ public sealed class InstanceStoreTests
     }
 
     /// <summary>A body that delivers its first bytes, then fails as a dropped connection does.</summary>
-    private sealed class FailingStream(byte[] data, int failAfter) : Stream
+    private sealed class FailingStream(byte[] data, int failAfter) : ReadOnlyStream
     {
         private int _position;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
         public override long Position { get => _position; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer)
         {
             if (_position >= failAfter) throw new IOException("connection reset");
@@ -279,8 +273,5 @@ public sealed class InstanceStoreTests
             return n;
         }
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

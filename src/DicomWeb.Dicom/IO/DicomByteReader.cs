@@ -207,16 +207,9 @@ internal sealed class DicomByteReader : IDisposable
         if (buffer.Length > 0) ArrayPool<byte>.Shared.Return(buffer);
     }
 
-    private sealed class PrefixedReadStream(byte[] prefix, Stream inner) : Stream
+    private sealed class PrefixedReadStream(byte[] prefix, Stream inner) : ReadOnlyStream
     {
         private int _prefixPosition;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override int Read(Span<byte> buffer)
         {
             if (_prefixPosition < prefix.Length)
@@ -228,8 +221,5 @@ internal sealed class DicomByteReader : IDisposable
             }
             return inner.Read(buffer);
         }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -50,25 +50,15 @@ public sealed record DicomBulkDataReference(IDicomBulkDataSource? Source, long O
 }
 
 /// <summary>A read-only view of the next N bytes of another stream.</summary>
-public sealed class BoundedReadStream(Stream inner, long length, bool ownsInner) : Stream
+public sealed class BoundedReadStream(Stream inner, long length, bool ownsInner) : ReadOnlyStream
 {
     private readonly long _length = length;
     private long _remaining = length;
 
     /// <inheritdoc />
-    public override bool CanRead => true;
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-    /// <inheritdoc />
     public override long Length => _length;
     /// <inheritdoc />
     public override long Position { get => _length - _remaining; set => throw new NotSupportedException(); }
-    /// <inheritdoc />
-    public override void Flush() { }
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
     {
@@ -90,12 +80,6 @@ public sealed class BoundedReadStream(Stream inner, long length, bool ownsInner)
     /// <inheritdoc />
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {

@@ -452,7 +452,7 @@ internal static class DicomValueFormat
     };
 
     /// <summary>Reads encapsulated pixel data as one stream: items with their headers, then the sequence delimiter.</summary>
-    private sealed class EncapsulatedStream(DicomFragmentSequence fragments) : Stream
+    private sealed class EncapsulatedStream(DicomFragmentSequence fragments) : ReadOnlyStream
     {
         private readonly byte[] _header = new byte[8];
         private int _part = -1;              // -1: offset table; 0..n-1: fragments; n: delimiter; n+1: done
@@ -460,17 +460,6 @@ internal static class DicomValueFormat
         private ReadOnlyMemory<byte> _memory;
         private Stream? _stream;
         private bool _started;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {

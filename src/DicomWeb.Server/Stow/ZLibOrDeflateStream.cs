@@ -1,22 +1,21 @@
 using System.IO.Compression;
+using DicomWeb.Dicom;
 
 namespace DicomWeb.Server.Stow;
 
 /// <summary>Inflates an HTTP "deflate" body: zlib-wrapped as RFC 9110 says, or raw deflate as some clients send.</summary>
-internal sealed class ZLibOrDeflateStream(Stream inner) : Stream
+internal sealed class ZLibOrDeflateStream(Stream inner) : ReadOnlyStream
 {
     private Stream? _decoder;
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    /// <summary>Synchronous reads are not used on request bodies; they are here only to complete the Stream contract.</summary>
+    public override int Read(Span<byte> buffer)
+    {
+        var array = new byte[buffer.Length];
+        var n = ReadAsync(array).AsTask().GetAwaiter().GetResult();
+        array.AsSpan(0, n).CopyTo(buffer);
+        return n;
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -49,19 +48,19 @@ internal sealed class ZLibOrDeflateStream(Stream inner) : Stream
         base.Dispose(disposing);
     }
 
-    private sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream inner) : Stream
+    /// <summary>The two sniffed bytes, then the rest of the body.</summary>
+    private sealed class PrefixStream(ReadOnlyMemory<byte> prefix, Stream inner) : ReadOnlyStream
     {
         private ReadOnlyMemory<byte> _prefix = prefix;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.IsEmpty) return inner.Read(buffer);
+            var n = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..n].CopyTo(buffer);
+            _prefix = _prefix[n..];
+            return n;
+        }
 
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
