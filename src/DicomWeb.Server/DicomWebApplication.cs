@@ -38,6 +38,7 @@ public static class DicomWebApplication
         if (options.EnableAliases) app.MapWado("/wadors");
         app.MapWadoUri("/wado");
         app.MapQido(options.RootPath);
+        app.MapDelete(options.RootPath);
         if (options.EnableAliases) app.MapQido("/qidors");
         return app;
     }

@@ -1,4 +1,5 @@
 using DicomWeb.Storage.Blobs;
+using DicomWeb.Storage.Deletion;
 using DicomWeb.Storage.Index;
 using DicomWeb.Storage.Ingest;
 using Microsoft.EntityFrameworkCore;
@@ -10,7 +11,7 @@ namespace DicomWeb.Storage;
 /// <summary>Registers storage services and prepares the data folder and index at start-up.</summary>
 public static class StorageStartup
 {
-    /// <summary>Adds the blob store, index, staging area, journal and <see cref="InstanceStore"/>.</summary>
+    /// <summary>Adds the blob store, index, staging area, journal, <see cref="InstanceStore"/> and <see cref="InstanceDeletion"/>.</summary>
     public static IServiceCollection AddDicomStorage(this IServiceCollection services, StorageOptions options)
     {
         var root = options.FullPath;
@@ -22,6 +23,8 @@ public static class StorageStartup
         services.AddSingleton(new CommitJournal(root));
         services.AddDbContextFactory<DicomIndexContext>(builder => ConfigureDatabase(builder, options));
         services.AddSingleton<InstanceStore>();
+        services.AddSingleton<IndexWriteLock>();
+        services.AddSingleton<InstanceDeletion>();
         return services;
     }
 

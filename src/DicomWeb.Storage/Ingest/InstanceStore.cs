@@ -22,12 +22,11 @@ public sealed class InstanceStore
     private readonly IDbContextFactory<DicomIndexContext> _contexts;
     private readonly StorageOptions _options;
     private readonly ILogger<InstanceStore> _logger;
-    // SQLite has one writer at a time anyway; serializing here turns lock contention into a queue.
-    private readonly SemaphoreSlim? _indexWriteLock;
+    private readonly IndexWriteLock _indexWriteLock;
 
     /// <summary>Creates the store.</summary>
     public InstanceStore(IBlobStore blobs, StagingArea staging, CommitJournal journal, IDbContextFactory<DicomIndexContext> contexts,
-        StorageOptions options, ILogger<InstanceStore> logger)
+        StorageOptions options, IndexWriteLock indexWriteLock, ILogger<InstanceStore> logger)
     {
         _blobs = blobs;
         _staging = staging;
@@ -35,7 +34,7 @@ public sealed class InstanceStore
         _contexts = contexts;
         _options = options;
         _logger = logger;
-        _indexWriteLock = options.Provider == IndexProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
+        _indexWriteLock = indexWriteLock;
     }
 
     /// <summary>Called between moving blobs into place and committing the index; tests inject faults here.</summary>
@@ -166,7 +165,7 @@ public sealed class InstanceStore
 
     private async Task<CommitResult> CommitIndexAsync(DicomDataset dataset, InstanceRecord incoming, string sha256, CancellationToken cancellationToken)
     {
-        if (_indexWriteLock != null) await _indexWriteLock.WaitAsync(cancellationToken);
+        await _indexWriteLock.WaitAsync(cancellationToken);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -184,7 +183,7 @@ public sealed class InstanceStore
         }
         finally
         {
-            _indexWriteLock?.Release();
+            _indexWriteLock.Release();
         }
     }
 
