@@ -1,7 +1,10 @@
 using DicomWeb.Server.Hosting;
 using DicomWeb.Server.Http;
+using DicomWeb.Server.Qido;
 using DicomWeb.Server.Stow;
+using DicomWeb.Server.Wado;
 using DicomWeb.Storage;
+using DicomWeb.Storage.Retrieval;
 
 namespace DicomWeb.Server;
 
@@ -22,9 +25,9 @@ public static class DicomWebApplication
         builder.Services.AddHostedService<StorageInitialization>();
         builder.Services.AddSingleton<ServiceUrls>();
         builder.Services.AddSingleton<StowService>();
-        builder.Services.AddSingleton<DicomWeb.Storage.Retrieval.InstanceCatalog>();
-        builder.Services.AddSingleton<DicomWeb.Server.Wado.WadoService>();
-        DicomWeb.Server.Qido.QidoStartup.AddQido(builder.Services, builder.Configuration);
+        builder.Services.AddSingleton<InstanceCatalog>();
+        builder.Services.AddSingleton<WadoService>();
+        QidoStartup.AddQido(builder.Services, builder.Configuration);
         builder.Services.AddProblemDetails();
         builder.AddDicomWebHosting(options);
 
@@ -33,13 +36,16 @@ public static class DicomWebApplication
         app.MapCapabilities(options.RootPath);
         app.MapHealthEndpoints();
         app.MapStow(options.RootPath);
-        if (options.EnableAliases) app.MapStow("/stowrs");
-        app.MapWado(options.RootPath);
-        if (options.EnableAliases) app.MapWado("/wadors");
-        app.MapWadoUri("/wado");
         app.MapQido(options.RootPath);
+        app.MapWado(options.RootPath);
         app.MapDelete(options.RootPath);
-        if (options.EnableAliases) app.MapQido("/qidors");
+        app.MapWadoUri("/wado");
+        if (options.EnableAliases)
+        {
+            app.MapStow("/stowrs");
+            app.MapQido("/qidors");
+            app.MapWado("/wadors");
+        }
         return app;
     }
 

@@ -21,7 +21,8 @@ public static class StorageStartup
         services.AddSingleton<IBlobStore>(provider => provider.GetRequiredService<FileSystemBlobStore>());
         services.AddSingleton(new StagingArea(root, options.FlushToDisk));
         services.AddSingleton(new CommitJournal(root));
-        services.AddDbContextFactory<DicomIndexContext>(builder => ConfigureDatabase(builder, options));
+        // Pooled: WADO and QIDO open a context per request, and a pooled one skips most of the set-up.
+        services.AddPooledDbContextFactory<DicomIndexContext>(builder => ConfigureDatabase(builder, options));
         services.AddSingleton<InstanceStore>();
         services.AddSingleton<IndexWriteLock>();
         services.AddSingleton<InstanceDeletion>();
