@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 // QIDO-RS benchmark: generate an index of N studies, start the real server on it, and fire the seven searches of the
 // acceptance criteria with 1 and 4 concurrent clients; or fire the same searches at another server (--target URL).
+if (args.Length > 0 && args[0] == "seed") return await Seed(args[1..]);
 var settings = Settings.Parse(args);
 if (settings == null) return 2;
 var output = Console.Out;
@@ -99,6 +100,29 @@ if (app != null)
     await app.DisposeAsync();
 }
 return results.Any(r => r.Errors > 0) ? 1 : 0;
+
+// seed --count N --target URL [--target URL ...] [--batch 50] [--concurrency 4] [--seed N]: the same studies into every target.
+static async Task<int> Seed(string[] args)
+{
+    int count = 2000, batch = 50, concurrency = 4, seed = 42;
+    var targets = new List<string>();
+    for (var i = 0; i + 1 < args.Length; i += 2)
+        switch (args[i])
+        {
+            case "--count": count = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            case "--target": targets.Add(args[i + 1]); break;
+            case "--batch": batch = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            case "--concurrency": concurrency = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            case "--seed": seed = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+            default: targets.Clear(); i = args.Length; break;
+        }
+    if (targets.Count == 0 || args.Length % 2 != 0)
+    {
+        Console.Error.WriteLine("usage: DicomWeb.Qido.Benchmarks seed --count N --target BASE-URL [--target BASE-URL ...] [--batch 50] [--concurrency 4] [--seed N]");
+        return 2;
+    }
+    return await StudySeeder.SeedAsync(targets, count, seed, batch, concurrency, Console.Out) ? 0 : 1;
+}
 
 // Other work on the machine skews latencies; the report says how busy it was.
 static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
