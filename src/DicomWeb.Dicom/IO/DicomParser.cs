@@ -56,7 +56,7 @@ internal sealed class DicomParser
             // Some writers put the meta group in implicit VR; tolerate it element by element.
             _explicit = DicomVRInfo.TryParse(head[4], head[5], out _);
             if (!_explicit) Warn(_reader.Position, null, "file meta element without explicit VR");
-            var element = ReadElement(meta, 0, out _);
+            var element = ReadElement(0, out _);
             if (element != null) meta.Set(element);
         }
         return meta;
@@ -128,7 +128,7 @@ internal sealed class DicomParser
             }
             if (tag.Value < previous) Warn(start, tag, "element out of tag order");
             else if (tag.Value == previous) Warn(start, tag, "element repeated; the last one is kept");
-            var element = ReadElement(dataset, 0, out _);
+            var element = ReadElement(0, out _);
             if (element != null) dataset.Set(element);
             previous = tag.Value;
         }
@@ -176,7 +176,7 @@ internal sealed class DicomParser
     /// Reads one element whose header starts at the current position. Returns null for nothing to keep.
     /// <paramref name="delimiter"/> is set when an item or sequence delimiter was met instead of an element.
     /// </summary>
-    private DicomElement? ReadElement(DicomDataset owner, int depth, out DicomTag? delimiter)
+    private DicomElement? ReadElement(int depth, out DicomTag? delimiter)
     {
         delimiter = null;
         var start = _reader.Position;
@@ -234,7 +234,7 @@ internal sealed class DicomParser
         }
 
         if (vr == DicomVR.SQ) return ReadSequence(tag, start, valueOffset, undefinedEnd: false, length, depth, false);
-        return ReadValue(owner, tag, vr, length, start, valueOffset);
+        return ReadValue(tag, vr, length, start, valueOffset);
     }
 
     private DicomVR ImplicitVR(DicomTag tag)
@@ -251,7 +251,7 @@ internal sealed class DicomParser
         return entry.DefaultVR;
     }
 
-    private DicomElement ReadValue(DicomDataset owner, DicomTag tag, DicomVR vr, uint length, long start, long valueOffset)
+    private DicomElement ReadValue(DicomTag tag, DicomVR vr, uint length, long start, long valueOffset)
     {
         var remaining = _reader.Remaining;
         if (remaining >= 0 && length > remaining)
@@ -280,7 +280,6 @@ internal sealed class DicomParser
             throw new DicomParseException($"value of {length} bytes runs past the end of the data", start, tag, e);
         }
         if (swapUnit > 1) ByteSwap.InPlace(bytes.Span, swapUnit);
-        _ = owner;
         return new DicomDataElement(tag, vr, bytes) { StreamOffset = start, ValueOffset = valueOffset, SourceLength = length };
     }
 
@@ -413,7 +412,7 @@ internal sealed class DicomParser
                     break;
                 }
             }
-            var element = ReadElement(item, depth, out var delimiter);
+            var element = ReadElement(depth, out var delimiter);
             if (delimiter == DicomTag.ItemDelimitationItem)
             {
                 if (!undefined) Warn(elementStart, sequenceTag, "item delimiter in a defined-length item");
