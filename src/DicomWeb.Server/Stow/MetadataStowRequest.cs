@@ -81,28 +81,20 @@ internal sealed class MetadataStowRequest(
                 response.AddFailure(instance.FailureReason!.Value, instance.Message!, sopClass, sop);
                 continue;
             }
-            var path = staging.NewPath(".dcm");
+            StoreOutcome outcome;
             try
             {
-                try
-                {
-                    await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-                    await DicomFileWriter.WriteAsync(output, instance.File, instance.File.TransferSyntax, null, cancellationToken);
-                }
-                catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
-                {
-                    response.AddFailure(StoreFailureReason.DataSetDoesNotMatch, $"cannot be encoded: {e.Message}", sopClass, sop);
-                    continue;
-                }
-                await using var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-                var outcome = await store.StoreAsync(input, studyUid, cancellationToken);
-                if (!outcome.Stored) logger.LogInformation("STOW metadata part {Part}: instance {Sop} not stored: {Reason:X4} {Message}", number, sop, outcome.FailureReason, outcome.Message);
-                response.Add(instance.Warnings.Count == 0 ? outcome : outcome with { Warnings = [.. outcome.Warnings, .. instance.Warnings] });
+                // The Part 10 file is written straight into the store's staging file: written once, never buffered.
+                outcome = await store.StoreAsync(
+                    (output, ct) => DicomFileWriter.WriteAsync(output, instance.File, instance.File.TransferSyntax, null, ct), studyUid, cancellationToken);
             }
-            finally
+            catch (Exception e) when (e is InvalidOperationException or NotSupportedException)
             {
-                File.Delete(path);
+                response.AddFailure(StoreFailureReason.DataSetDoesNotMatch, $"cannot be encoded: {e.Message}", sopClass, sop);
+                continue;
             }
+            if (!outcome.Stored) logger.LogInformation("STOW metadata part {Part}: instance {Sop} not stored: {Reason:X4} {Message}", number, sop, outcome.FailureReason, outcome.Message);
+            response.Add(instance.Warnings.Count == 0 ? outcome : outcome with { Warnings = [.. outcome.Warnings, .. instance.Warnings] });
         }
     }
 

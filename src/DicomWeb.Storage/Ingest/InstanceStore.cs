@@ -47,13 +47,22 @@ public sealed class InstanceStore
     /// <param name="content">The instance's bytes (e.g. one multipart part).</param>
     /// <param name="requiredStudyUid">When set, instances of any other study fail with <see cref="StoreFailureReason.DataSetDoesNotMatch"/>.</param>
     /// <param name="cancellationToken">Cancels the store; nothing half-written remains.</param>
-    public async Task<StoreOutcome> StoreAsync(Stream content, string? requiredStudyUid, CancellationToken cancellationToken = default)
+    public async Task<StoreOutcome> StoreAsync(Stream content, string? requiredStudyUid, CancellationToken cancellationToken = default) =>
+        await StoreStagedAsync(await _staging.StageAsync(content, cancellationToken), requiredStudyUid, cancellationToken);
+
+    /// <summary>
+    /// Stores the Part 10 instance that <paramref name="write"/> writes, staged as it is written (no second copy).
+    /// Exceptions from <paramref name="write"/> propagate, leaving nothing behind.
+    /// </summary>
+    public async Task<StoreOutcome> StoreAsync(Func<Stream, CancellationToken, Task> write, string? requiredStudyUid, CancellationToken cancellationToken = default) =>
+        await StoreStagedAsync(await _staging.StageAsync(write, cancellationToken), requiredStudyUid, cancellationToken);
+
+    private async Task<StoreOutcome> StoreStagedAsync(StagedFile staged, string? requiredStudyUid, CancellationToken cancellationToken)
     {
-        var staged = await _staging.StageAsync(content, cancellationToken);
         var metadataPath = _staging.NewPath(".json");
         try
         {
-            return await StoreStagedAsync(staged, metadataPath, requiredStudyUid, cancellationToken);
+            return await StoreParsedAsync(staged, metadataPath, requiredStudyUid, cancellationToken);
         }
         finally
         {
@@ -62,7 +71,7 @@ public sealed class InstanceStore
         }
     }
 
-    private async Task<StoreOutcome> StoreStagedAsync(StagedFile staged, string metadataPath, string? requiredStudyUid, CancellationToken cancellationToken)
+    private async Task<StoreOutcome> StoreParsedAsync(StagedFile staged, string metadataPath, string? requiredStudyUid, CancellationToken cancellationToken)
     {
         DicomFile file;
         try

@@ -60,6 +60,28 @@ public sealed class StagingArea
         return new StagedFile(path, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
+    /// <summary>
+    /// Stages what <paramref name="write"/> writes (e.g. a Part 10 file built from STOW metadata) straight into a new
+    /// staged file, hashing it on the way, so it is written once. The file is deleted if writing fails.
+    /// </summary>
+    public async Task<StagedFile> StageAsync(Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    {
+        var path = NewPath(".dcm");
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            await using var hashing = new HashingWriteStream(file);
+            await write(hashing, cancellationToken);
+            if (_flushToDisk) file.Flush(flushToDisk: true);
+            return new StagedFile(path, hashing.Length, hashing.Sha256());
+        }
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
+    }
+
     /// <summary>Deletes leftovers of requests that never finished; returns how many.</summary>
     public int DeleteLeftovers()
     {
@@ -78,3 +100,49 @@ public sealed class StagingArea
 /// <param name="Length">Its size in bytes.</param>
 /// <param name="Sha256">Its SHA-256, lower-case hex.</param>
 public sealed record StagedFile(string Path, long Length, string Sha256);
+
+/// <summary>Passes writes through to a file while hashing them and counting their length.</summary>
+internal sealed class HashingWriteStream(Stream inner) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _length;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _length;
+    public override long Position { get => _length; set => throw new NotSupportedException(); }
+
+    public string Sha256() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.AppendData(buffer);
+        inner.Write(buffer);
+        _length += buffer.Length;
+    }
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _hash.AppendData(buffer.Span);
+        await inner.WriteAsync(buffer, cancellationToken);
+        _length += buffer.Length;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() => inner.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _hash.Dispose();
+        base.Dispose(disposing);
+    }
+}
