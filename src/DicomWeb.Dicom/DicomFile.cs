@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Pipelines;
+using System.Text;
 using DicomWeb.Dicom.IO;
 
 namespace DicomWeb.Dicom;
@@ -78,12 +80,17 @@ public sealed class DicomFile
         {
             throw new DicomParseException($"unreadable data: {e.Message}", parser.Reader.Position, null, e);
         }
+        finally
+        {
+            parser.Release();
+        }
     }
 
     private static DicomFile ReadCore(DicomByteReader reader, DicomParser parser, DicomReaderOptions options, List<DicomReadWarning> warnings)
     {
         byte[]? preamble = null;
-        if (reader.TryFill(132) && reader.Peek(132)[128..132].SequenceEqual("DICM"u8))
+        const uint dicm = 'D' | 'I' << 8 | 'C' << 16 | 'M' << 24;
+        if (reader.TryFill(132) && BinaryPrimitives.ReadUInt32LittleEndian(reader.Peek(132)[128..]) == dicm)
         {
             preamble = reader.Peek(128).ToArray();
             reader.Advance(132);
@@ -99,13 +106,12 @@ public sealed class DicomFile
         if (reader.TryFill(8) && reader.Peek(2)[0] == 0x02 && reader.Peek(2)[1] == 0x00)
         {
             meta = parser.ReadFileMetaInformation();
-            var uid = meta.GetString(DicomTags.TransferSyntaxUID);
-            if (string.IsNullOrEmpty(uid))
+            if (TransferSyntaxOf(meta) is { } named) syntax = named;
+            else
             {
                 warnings.Add(new DicomReadWarning(reader.Position, DicomTags.TransferSyntaxUID, "no transfer syntax in the file meta information; guessed from the data"));
                 syntax = GuessTransferSyntax(reader, warnings);
             }
-            else syntax = DicomTransferSyntax.Lookup(uid);
         }
         else
         {
@@ -126,6 +132,34 @@ public sealed class DicomFile
             IsTruncated = parser.Truncated,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// The transfer syntax the meta group names, or null when it names none. A known UID is found from the value
+    /// bytes without making the element or a string: this runs for every file opened.
+    /// </summary>
+    private static DicomTransferSyntax? TransferSyntaxOf(DicomDataset meta)
+    {
+        string? uid;
+        if (meta.TryGetValueBytes(DicomTags.TransferSyntaxUID, out var value))
+        {
+            // Trimmed as GetString trims a UI value: trailing NUL and spaces, leading spaces.
+            var end = value.Length;
+            while (end > 0 && value[end - 1] is (byte)' ' or 0) end--;
+            var start = 0;
+            while (start < end && value[start] == ' ') start++;
+            value = value[start..end];
+            if (value.IsEmpty) return null;
+            if (value.Length <= 64)
+            {
+                Span<char> text = stackalloc char[value.Length];
+                for (var i = 0; i < value.Length; i++) text[i] = (char)value[i];
+                if (DicomTransferSyntax.TryGet(text, out var known)) return known;
+            }
+            uid = Encoding.Latin1.GetString(value);
+        }
+        else uid = meta.GetString(DicomTags.TransferSyntaxUID);
+        return string.IsNullOrEmpty(uid) ? null : DicomTransferSyntax.Lookup(uid);
     }
 
     /// <summary>

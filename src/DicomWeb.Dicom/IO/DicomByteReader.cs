@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace DicomWeb.Dicom.IO;
 
@@ -12,7 +13,8 @@ internal sealed class DicomByteReader : IDisposable
 {
     private const int BufferSize = 64 * 1024;
     private readonly Stream _stream;
-    private readonly long _streamLength;
+    // Asked of the stream only when first needed: for a file it is a system call, and a header parse rarely needs it.
+    private long _streamLength = -2;
     private byte[] _buffer;
     private int _start;
     private int _end;
@@ -25,7 +27,7 @@ internal sealed class DicomByteReader : IDisposable
         _stream = stream;
         CanSeek = stream.CanSeek;
         _bufferOrigin = CanSeek ? stream.Position : 0;
-        _streamLength = CanSeek ? stream.Length : -1;
+        if (!CanSeek) _streamLength = -1;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
 
@@ -36,15 +38,19 @@ internal sealed class DicomByteReader : IDisposable
     public long Position => _bufferOrigin + _start;
 
     /// <summary>Bytes left when the stream length is known, else -1.</summary>
-    public long Remaining => _streamLength < 0 ? -1 : _streamLength - Position;
+    public long Remaining => StreamLength < 0 ? -1 : StreamLength - Position;
+
+    private long StreamLength => _streamLength == -2 ? _streamLength = _stream.Length : _streamLength;
 
     /// <summary>Bytes available in the buffer without a read.</summary>
     public int Buffered => _end - _start;
 
     /// <summary>Makes at least <paramref name="count"/> bytes available; false when the stream ends first.</summary>
-    public bool TryFill(int count)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryFill(int count) => _end - _start >= count || Fill(count);
+
+    private bool Fill(int count)
     {
-        if (_end - _start >= count) return true;
         if (_start > 0)
         {
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
@@ -72,6 +78,12 @@ internal sealed class DicomByteReader : IDisposable
 
     /// <summary>True when no byte is left.</summary>
     public bool AtEnd => !TryFill(1);
+
+    /// <summary>
+    /// All the bytes available without a read, not consumed. Writable, for a caller that rewrites bytes it is about
+    /// to consume (they are never read again from here).
+    /// </summary>
+    public Span<byte> WritableBufferedBytes => _buffer.AsSpan(_start, _end - _start);
 
     /// <summary>The next <paramref name="count"/> bytes, not consumed. Call <see cref="TryFill"/> first.</summary>
     public ReadOnlySpan<byte> Peek(int count) => _buffer.AsSpan(_start, count);
@@ -163,7 +175,7 @@ internal sealed class DicomByteReader : IDisposable
         if (CanSeek)
         {
             var target = Position + count;
-            if (target > _streamLength) throw new EndOfStreamException();
+            if (target > StreamLength) throw new EndOfStreamException();
             _stream.Position = target;
             _bufferOrigin = target;
             _start = _end = 0;

@@ -1,4 +1,8 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace DicomWeb.Dicom.IO;
 
@@ -7,11 +11,26 @@ namespace DicomWeb.Dicom.IO;
 /// One instance reads one stream; encoding state (explicit VR, endianness) is switched
 /// while reading the implicit-VR contents of undefined-length UN elements.
 /// </summary>
+/// <remarks>
+/// Plain values are not made into objects here: each element's header and value are copied, a run of elements at a
+/// time, into one <see cref="DicomValueStore"/> shared by every data set of the parse, and the data set keeps a 4-byte
+/// reference to the record; it makes the element when it is read. Structure is still checked completely
+/// here, so broken input fails in the parse.
+/// </remarks>
 internal sealed class DicomParser
 {
     private static readonly DicomTag PixelDataTag = new(0x7FE0, 0x0010);
-    private static readonly DicomTag FirstPixelDataTag = new(0x7FE0, 0x0008);
-    private static readonly DicomTag PixelRepresentationTag = new(0x0028, 0x0103);
+    private const uint FirstPixelDataTag = 0x7FE00008;
+    private const uint PixelRepresentationTag = 0x00280103;
+    // Values up to this size are copied straight out of the read buffer by the fast path.
+    private const int PlainValueLimit = 4096;
+    // Values up to this size go to the shared store; larger ones get an array of their own, filled as bytes arrive.
+    private const int StoreValueLimit = 64 * 1024;
+    private const byte ShortLength = 1, LongLength = 2, Sequence = 3;
+    private static readonly byte[] VRForms = BuildVRForms();
+
+    // The entry stack of the last parse on this thread, reused: a header's entries are copied out exactly sized.
+    [ThreadStatic] private static int[]? t_spareEntries;
 
     private DicomByteReader _reader;
     private readonly DicomReaderOptions _options;
@@ -19,12 +38,16 @@ internal sealed class DicomParser
     private IDicomBulkDataSource? _source;
     private bool _explicit;
     private bool _bigEndian;
-    private DicomDataset? _topLevel;
     private bool _inflated;
-    private const int SlabSize = 4096;
-    private const int SlabValueLimit = 256;
-    private byte[] _slab = [];
-    private int _slabUsed;
+    // Pixel Representation of the top-level data set so far: implicit VR US/SS elements depend on it.
+    private int? _pixelRepresentation;
+    private readonly DicomValueStore _store = new();
+    // Entries of the data sets being read, innermost last: an item's entries sit above those of the data set holding
+    // it until the item ends and they move to a table of its own.
+    private int[] _entries;
+    private int _top;
+    // Elements made during the parse (sequences, fragments, bulk data, large values); their entries index this list.
+    private List<DicomElement>? _made;
 
     public DicomParser(DicomByteReader reader, DicomReaderOptions options, List<DicomReadWarning> warnings, IDicomBulkDataSource? source)
     {
@@ -32,6 +55,15 @@ internal sealed class DicomParser
         _options = options;
         _warnings = warnings;
         _source = source;
+        _entries = t_spareEntries ?? new int[256];
+        t_spareEntries = null;
+    }
+
+    /// <summary>Hands the entry stack back for the next parse on this thread.</summary>
+    public void Release()
+    {
+        if (_entries.Length <= 64 * 1024) t_spareEntries = _entries;
+        _entries = [];
     }
 
     public DicomByteReader Reader => _reader;
@@ -45,7 +77,10 @@ internal sealed class DicomParser
     /// <summary>Reads the File Meta Information: explicit VR little endian elements of group 0002.</summary>
     public DicomDataset ReadFileMetaInformation()
     {
-        var meta = new DicomDataset();
+        var start = _top;
+        var madeStart = _made?.Count ?? 0;
+        uint max = 0;
+        var unordered = false;
         _explicit = true;
         _bigEndian = false;
         while (_reader.TryFill(8))
@@ -56,10 +91,15 @@ internal sealed class DicomParser
             // Some writers put the meta group in implicit VR; tolerate it element by element.
             _explicit = DicomVRInfo.TryParse(head[4], head[5], out _);
             if (!_explicit) Warn(_reader.Position, null, "file meta element without explicit VR");
-            var element = ReadElement(0, out _);
-            if (element != null) meta.Set(element);
+            if (_explicit)
+            {
+                var top = _top;
+                var needed = ReadPlainElements(start, ref max, 0x00030000, long.MaxValue, topLevel: false);
+                if (_top != top || (needed > 0 && _reader.TryFill(needed))) continue;
+            }
+            if (ReadElement(0, out _)) NoteOrder(start, ref max, ref unordered);
         }
-        return meta;
+        return Finish(start, madeStart, unordered, undefinedLength: false, streamOffset: -1);
     }
 
     /// <summary>Switches to the data set's transfer syntax; a deflated one wraps the rest of the stream in an inflater.</summary>
@@ -95,13 +135,22 @@ internal sealed class DicomParser
     /// <summary>Reads top-level elements until the end of the stream or the stop tag.</summary>
     public DicomDataset ReadDataset()
     {
-        var dataset = new DicomDataset();
-        _topLevel = dataset;
-        var stopAt = _options.StopBeforePixelData ? FirstPixelDataTag.Value : uint.MaxValue;
+        var first = _top;
+        var madeStart = _made?.Count ?? 0;
+        var stopAt = _options.StopBeforePixelData ? FirstPixelDataTag : uint.MaxValue;
         if (_options.StopAtTag is { } stopTag && stopTag.Value < stopAt) stopAt = stopTag.Value;
         uint previous = 0;
+        uint max = 0;
+        var unordered = false;
         while (true)
         {
+            if (!_bigEndian)
+            {
+                var top = _top;
+                var needed = ReadPlainElements(first, ref max, stopAt, long.MaxValue, topLevel: true);
+                if (_top != top) previous = max;
+                if (needed > 0 && _reader.TryFill(needed)) continue;
+            }
             var start = _reader.Position;
             if (!_reader.TryFill(1)) break;
             if (!_reader.TryFill(8))
@@ -128,11 +177,205 @@ internal sealed class DicomParser
             }
             if (tag.Value < previous) Warn(start, tag, "element out of tag order");
             else if (tag.Value == previous) Warn(start, tag, "element repeated; the last one is kept");
-            var element = ReadElement(0, out _);
-            if (element != null) dataset.Set(element);
+            if (ReadElement(0, out _))
+            {
+                NoteOrder(first, ref max, ref unordered);
+                if (tag.Value == PixelRepresentationTag) NotePixelRepresentation();
+            }
             previous = tag.Value;
         }
-        return dataset;
+        return Finish(first, madeStart, unordered, undefinedLength: false, streamOffset: -1);
+    }
+
+    /// <summary>
+    /// The fast path: reads the run of common elements at the current position straight out of the read buffer —
+    /// little endian, a known VR, a defined length, a small value, in tag order after <paramref name="max"/>, before
+    /// <paramref name="stopAt"/> and ending by <paramref name="end"/> — and copies the run's bytes (headers and values)
+    /// into the value store in one go. Stops, having consumed only whole elements, at anything else.
+    /// Returns how many bytes must be buffered to go on here (the next element is plain but not all buffered),
+    /// or 0 when the next element is for the general path.
+    /// </summary>
+    private int ReadPlainElements(int first, ref uint max, uint stopAt, long end, bool topLevel)
+    {
+        var buffered = _reader.WritableBufferedBytes;
+        var origin = _reader.Position;
+        // Elements must end by the end of their item; one that would not is left for the general path to report.
+        var untilEnd = end - origin;
+        var limit = untilEnd < buffered.Length ? (int)untilEnd : buffered.Length;
+        var bufferLimited = limit == buffered.Length;
+        if (!_store.HasRoomFor(buffered.Length)) return 0;
+        var storeBase = _store.Used;
+        var entries = _entries;
+        var top = _top;
+        var explicitVR = _explicit;
+        var threshold = _options.BulkDataThreshold;
+        ref var forms = ref MemoryMarshal.GetArrayDataReference(VRForms);
+        ref var data = ref MemoryMarshal.GetReference(buffered);
+        // Tags must rise above the data set's last one and stay below both the stop tag and the item tags (FFFE,xxxx).
+        var floor = top > first ? max + 1 : 0;
+        var ceiling = Math.Min(stopAt, 0xFFFE0000);
+        var pos = 0;
+        var needed = 0;
+        while (true)
+        {
+            if (limit - pos < 12)
+            {
+                if (bufferLimited) needed = 12;
+                break;
+            }
+            // From here on the 12 bytes at pos are known to be there.
+            ref var head = ref Unsafe.Add(ref data, pos);
+            var tag = BitOperations.RotateLeft(Unsafe.ReadUnaligned<uint>(ref head), 16);
+            if (tag < floor || tag >= ceiling) break;
+            DicomVR vr;
+            uint length;
+            int headerLength;
+            if (explicitVR)
+            {
+                var code = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref head, 4));
+                var form = Unsafe.Add(ref forms, code);
+                if (form == ShortLength)
+                {
+                    length = Unsafe.ReadUnaligned<ushort>(ref Unsafe.Add(ref head, 6));
+                    headerLength = 8;
+                }
+                else if (form == LongLength)
+                {
+                    length = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref head, 8));
+                    headerLength = 12;
+                }
+                else break;
+                vr = (DicomVR)BinaryPrimitives.ReverseEndianness(code);
+            }
+            else
+            {
+                vr = ImplicitVR(new DicomTag(tag));
+                if (vr is DicomVR.SQ or DicomVR.None) break;
+                length = Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref head, 4));
+                headerLength = 8;
+            }
+            if (length > PlainValueLimit || (length > threshold && DicomVRInfo.IsBinary(vr))) break;
+            var size = headerLength + (int)length;
+            if (size > limit - pos)
+            {
+                if (bufferLimited) needed = size;
+                break;
+            }
+            if (top == entries.Length)
+            {
+                Array.Resize(ref _entries, top * 2);
+                entries = _entries;
+            }
+            if (explicitVR) entries[top++] = storeBase + pos;
+            else
+            {
+                // The record keeps no VR: the 32-bit length becomes the VR and a 16-bit length (values here are short).
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref head, 4), BinaryPrimitives.ReverseEndianness((ushort)vr));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref head, 6), (ushort)length);
+                entries[top++] = (storeBase + pos) | DicomValueStore.ImplicitFlag;
+            }
+            if (tag == PixelRepresentationTag && topLevel) NotePixelRepresentation(vr, buffered.Slice(pos + headerLength, (int)length));
+            floor = tag + 1;
+            pos += size;
+        }
+        if (pos > 0)
+        {
+            // Lands at storeBase: nothing else was stored meanwhile.
+            _store.AppendRun(buffered[..pos], origin);
+            _reader.Advance(pos);
+            _top = top;
+            max = floor - 1;
+        }
+        return needed;
+    }
+
+    /// <summary>Explicit VR header forms indexed by the two VR bytes as a little-endian 16-bit number (64 KB, one load per element).</summary>
+    private static byte[] BuildVRForms()
+    {
+        var forms = new byte[65536];
+        for (var a = 'A'; a <= 'Z'; a++)
+        {
+            for (var b = 'A'; b <= 'Z'; b++)
+            {
+                if (!DicomVRInfo.TryParse((byte)a, (byte)b, out var vr)) continue;
+                forms[a | b << 8] = vr == DicomVR.SQ ? Sequence : DicomVRInfo.HasLongLength(vr) ? LongLength : ShortLength;
+            }
+        }
+        return forms;
+    }
+
+    private void Push(int record)
+    {
+        if (_top == _entries.Length) Array.Resize(ref _entries, _entries.Length * 2);
+        _entries[_top++] = record;
+    }
+
+    private void PushMade(DicomElement element)
+    {
+        _made ??= [];
+        Push(~_made.Count);
+        _made.Add(element);
+    }
+
+    private uint TagOf(int record) => record >= 0 ? _store.TagAt(record) : _made![~record].Tag.Value;
+
+    /// <summary>After an entry was pushed: notes whether it broke the tag order of the data set starting at <paramref name="first"/>.</summary>
+    private void NoteOrder(int first, ref uint max, ref bool unordered)
+    {
+        var tag = TagOf(_entries[_top - 1]);
+        if (_top - 1 > first && tag <= max) unordered = true;
+        else max = tag;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void NotePixelRepresentation(DicomVR vr, ReadOnlySpan<byte> value) =>
+        _pixelRepresentation = DicomDataset.ToInt32(new DicomDataElement(new DicomTag(PixelRepresentationTag), vr, value.ToArray()), null);
+
+    private void NotePixelRepresentation()
+    {
+        var record = _entries[_top - 1];
+        var element = record < 0 ? _made![~record] as DicomDataElement : _store.Make(record);
+        _pixelRepresentation = element is null ? null : DicomDataset.ToInt32(element, null);
+    }
+
+    /// <summary>
+    /// Moves the entries from <paramref name="first"/> up into a data set of their own: sorted by tag with the last of
+    /// any repeats kept (as <see cref="DicomDataset.Set"/> would have left them), elements made so far attached.
+    /// </summary>
+    private DicomDataset Finish(int first, int madeStart, bool unordered, bool undefinedLength, long streamOffset)
+    {
+        var span = _entries.AsSpan(first, _top - first);
+        if (unordered) span = SortKeepingLast(span);
+        var records = span.ToArray();
+        DicomElement?[]? made = null;
+        if (_made is { } all && all.Count > madeStart)
+        {
+            for (var i = 0; i < records.Length; i++)
+            {
+                if (records[i] >= 0) continue;
+                made ??= new DicomElement?[records.Length];
+                made[i] = all[~records[i]];
+            }
+        }
+        _top = first;
+        return new DicomDataset(_store, records, made) { UndefinedLength = undefinedLength, StreamOffset = streamOffset };
+    }
+
+    /// <summary>Sorts entries by tag, in place; of entries with the same tag only the last read is kept.</summary>
+    private Span<int> SortKeepingLast(Span<int> span)
+    {
+        // Parse order breaks ties: sort (tag, position) keys, then rebuild.
+        var keys = new ulong[span.Length];
+        for (var i = 0; i < span.Length; i++) keys[i] = (ulong)TagOf(span[i]) << 32 | (uint)i;
+        Array.Sort(keys);
+        var copy = span.ToArray();
+        var kept = 0;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (i + 1 < keys.Length && keys[i + 1] >> 32 == keys[i] >> 32) continue;
+            span[kept++] = copy[(int)(uint)keys[i]];
+        }
+        return span[..kept];
     }
 
     private bool IsZeroPadding()
@@ -173,10 +416,10 @@ internal sealed class DicomParser
     }
 
     /// <summary>
-    /// Reads one element whose header starts at the current position. Returns null for nothing to keep.
-    /// <paramref name="delimiter"/> is set when an item or sequence delimiter was met instead of an element.
+    /// Reads one element whose header starts at the current position and pushes its entry. Returns false for nothing
+    /// to keep: <paramref name="delimiter"/> is then set when an item or sequence delimiter was met instead of an element.
     /// </summary>
-    private DicomElement? ReadElement(int depth, out DicomTag? delimiter)
+    private bool ReadElement(int depth, out DicomTag? delimiter)
     {
         delimiter = null;
         var start = _reader.Position;
@@ -190,7 +433,7 @@ internal sealed class DicomParser
             {
                 if (delimiterLength != 0) Warn(start, tag, $"delimiter with length {delimiterLength}");
                 delimiter = tag;
-                return null;
+                return false;
             }
             throw new DicomParseException("item tag where a data element was expected", start, tag);
         }
@@ -223,18 +466,23 @@ internal sealed class DicomParser
         if (length == 0xFFFFFFFF)
         {
             if (tag == PixelDataTag || (vr is DicomVR.OB or DicomVR.OW && tag.Group == 0x7FE0))
-                return ReadFragments(tag, vr, start, valueOffset);
+            {
+                PushMade(ReadFragments(tag, vr, start, valueOffset));
+                return true;
+            }
             if (vr is DicomVR.SQ or DicomVR.UN || vr == DicomVR.None || !_explicit)
             {
                 // An undefined-length UN holds a sequence encoded in implicit VR little endian (PS3.5 §6.2.2).
                 var nestedImplicit = vr == DicomVR.UN && _explicit;
-                return ReadSequence(tag, start, valueOffset, undefinedEnd: true, length, depth, nestedImplicit);
+                PushMade(ReadSequence(tag, start, valueOffset, undefinedEnd: true, length, depth, nestedImplicit));
+                return true;
             }
             throw new DicomParseException($"undefined length on a {DicomVRInfo.Code(vr)} element", start, tag);
         }
 
-        if (vr == DicomVR.SQ) return ReadSequence(tag, start, valueOffset, undefinedEnd: false, length, depth, false);
-        return ReadValue(tag, vr, length, start, valueOffset);
+        if (vr == DicomVR.SQ) PushMade(ReadSequence(tag, start, valueOffset, undefinedEnd: false, length, depth, false));
+        else ReadValue(tag, vr, length, start, valueOffset);
+        return true;
     }
 
     private DicomVR ImplicitVR(DicomTag tag)
@@ -247,11 +495,11 @@ internal sealed class DicomParser
         // Ambiguous VRs (PS3.5 Annex A.1): implicit VR pixel data and LUTs are OW; US/SS follows Pixel Representation.
         foreach (var candidate in vrs) if (candidate == DicomVR.OW) return DicomVR.OW;
         if (vrs.Contains(DicomVR.SS) && vrs.Contains(DicomVR.US))
-            return _topLevel?.GetInt32(PixelRepresentationTag) == 1 ? DicomVR.SS : DicomVR.US;
+            return _pixelRepresentation == 1 ? DicomVR.SS : DicomVR.US;
         return entry.DefaultVR;
     }
 
-    private DicomElement ReadValue(DicomTag tag, DicomVR vr, uint length, long start, long valueOffset)
+    private void ReadValue(DicomTag tag, DicomVR vr, uint length, long start, long valueOffset)
     {
         var remaining = _reader.Remaining;
         if (remaining >= 0 && length > remaining)
@@ -265,41 +513,31 @@ internal sealed class DicomParser
         {
             var source = _reader.CanSeek ? _source : _options.BulkDataSource;
             SkipValue(length, start, tag);
-            return new DicomDataElement(tag, vr, new DicomBulkDataReference(source, valueOffset, length, swapUnit))
+            PushMade(new DicomDataElement(tag, vr, new DicomBulkDataReference(source, valueOffset, length, swapUnit))
             {
                 StreamOffset = start, ValueOffset = valueOffset, SourceLength = length,
-            };
+            });
+            return;
         }
-        Memory<byte> bytes;
         try
         {
-            bytes = length <= SlabValueLimit ? ReadIntoSlab((int)length) : _reader.ReadBytes(length);
+            if (length <= StoreValueLimit && _store.HasRoomFor(12 + length))
+            {
+                var record = _store.AddRecord(tag.Value, vr, (int)(valueOffset - start), length, valueOffset);
+                var value = _store.Data.AsSpan(DicomValueStore.ValueStart(record), (int)length);
+                _reader.ReadExactly(value);
+                if (swapUnit > 1) ByteSwap.InPlace(value, swapUnit);
+                Push(record);
+                return;
+            }
+            var bytes = _reader.ReadBytes(length);
+            if (swapUnit > 1) ByteSwap.InPlace(bytes, swapUnit);
+            PushMade(new DicomDataElement(tag, vr, bytes) { StreamOffset = start, ValueOffset = valueOffset, SourceLength = length });
         }
         catch (EndOfStreamException e)
         {
             throw new DicomParseException($"value of {length} bytes runs past the end of the data", start, tag, e);
         }
-        if (swapUnit > 1) ByteSwap.InPlace(bytes.Span, swapUnit);
-        return new DicomDataElement(tag, vr, bytes) { StreamOffset = start, ValueOffset = valueOffset, SourceLength = length };
-    }
-
-    /// <summary>
-    /// Small values share slabs rather than each getting an array: a header is hundreds of short values,
-    /// and one allocation per value is most of what parsing it costs.
-    /// </summary>
-    private Memory<byte> ReadIntoSlab(int length)
-    {
-        if (length == 0) return Memory<byte>.Empty;
-        if (_slab.Length - _slabUsed < length)
-        {
-            _slab = new byte[SlabSize];
-            _slabUsed = 0;
-        }
-        var slice = _slab.AsMemory(_slabUsed, length);
-        _reader.ReadExactly(slice.Span);
-        // Keep slices 8-byte aligned so numeric values can be reinterpreted in place.
-        _slabUsed += (length + 7) & ~7;
-        return slice;
     }
 
     private bool IsBulk(DicomVR vr, long length) => DicomVRInfo.IsBinary(vr) && IsBulk(length);
@@ -392,9 +630,19 @@ internal sealed class DicomParser
         var remaining = _reader.Remaining;
         if (!undefined && remaining >= 0 && itemLength > remaining)
             throw new DicomParseException($"item length {itemLength} exceeds the {remaining} bytes left", itemStart, sequenceTag);
-        var item = new DicomDataset { UndefinedLength = undefined, StreamOffset = itemStart };
+        var first = _top;
+        var madeStart = _made?.Count ?? 0;
+        uint max = 0;
+        var unordered = false;
         while (_reader.Position < end)
         {
+            if (!_bigEndian)
+            {
+                var top = _top;
+                var needed = ReadPlainElements(first, ref max, uint.MaxValue, end, topLevel: false);
+                if (needed > 0 && _reader.TryFill(needed)) continue;
+                if (_top != top) continue;
+            }
             var elementStart = _reader.Position;
             if (undefined && !_reader.TryFill(8))
             {
@@ -412,20 +660,34 @@ internal sealed class DicomParser
                     break;
                 }
             }
-            var element = ReadElement(depth, out var delimiter);
-            if (delimiter == DicomTag.ItemDelimitationItem)
+            if (!ReadElement(depth, out var delimiter))
             {
-                if (!undefined) Warn(elementStart, sequenceTag, "item delimiter in a defined-length item");
-                break;
+                if (delimiter == DicomTag.ItemDelimitationItem)
+                {
+                    if (!undefined) Warn(elementStart, sequenceTag, "item delimiter in a defined-length item");
+                    break;
+                }
+                continue;
             }
-            if (element == null) continue;
-            if (item.Count > 0 && item[item.Count - 1].Tag >= element.Tag)
-                Warn(elementStart, element.Tag, item.Contains(element.Tag) ? "element repeated in an item; the last one is kept" : "element out of tag order in an item");
-            item.Set(element);
+            var tag = TagOf(_entries[_top - 1]);
+            if (_top - 1 > first && max >= tag)
+            {
+                // Which of the two it is takes a scan of the item so far: bounded, so that a hostile item stays linear.
+                string message;
+                if (_top - first > 1024) message = "element out of tag order or repeated in an item";
+                else
+                {
+                    var repeated = false;
+                    for (var i = first; i < _top - 1 && !repeated; i++) repeated = TagOf(_entries[i]) == tag;
+                    message = repeated ? "element repeated in an item; the last one is kept" : "element out of tag order in an item";
+                }
+                Warn(elementStart, new DicomTag(tag), message);
+            }
+            NoteOrder(first, ref max, ref unordered);
         }
         if (!undefined && _reader.Position != end)
             throw new DicomParseException("item elements overrun the item length", _reader.Position, sequenceTag);
-        return item;
+        return Finish(first, madeStart, unordered, undefined, itemStart);
     }
 
     private DicomFragmentSequence ReadFragments(DicomTag tag, DicomVR vr, long start, long valueOffset)

@@ -49,7 +49,14 @@ public static class DicomVRResolution
             var warnings = new List<DicomReadWarning>();
             using var reader = new DicomByteReader(new MemoryStream(bytes.ToArray(), writable: false));
             var parser = new DicomParser(reader, DicomReaderOptions.Default, warnings, null);
-            return parser.ReadImplicitSequenceValue(unknown.Tag, bytes.Length);
+            try
+            {
+                return parser.ReadImplicitSequenceValue(unknown.Tag, bytes.Length);
+            }
+            finally
+            {
+                parser.Release();
+            }
         }
         catch (Exception e) when (e is DicomParseException or EndOfStreamException)
         {

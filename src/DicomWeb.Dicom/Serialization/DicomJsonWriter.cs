@@ -275,6 +275,8 @@ public static class DicomJsonWriter
             while (values.MoveNext(out var value))
             {
                 if (value.IsEmpty) writer.WriteNullValue();
+                else if (typeof(T) == typeof(byte) && DicomValueFormat.IsFiniteJsonNumber(value, vr))
+                    writer.WriteRawValue(System.Runtime.InteropServices.MemoryMarshal.Cast<T, byte>(value), skipInputValidation: true);
                 else if (value.Length + 2 <= buffer.Length && DicomValueFormat.TryFormatNumberText(value, vr, buffer, out var written))
                     writer.WriteRawValue(buffer[..written], skipInputValidation: true);
                 else WriteString(writer, value);

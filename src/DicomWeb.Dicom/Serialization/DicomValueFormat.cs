@@ -243,6 +243,19 @@ internal static class DicomValueFormat
     }
 
     /// <summary>
+    /// True when a DS or IS value is already a JSON number that needs no check: without an exponent a JSON number of up
+    /// to 300 characters is a finite double, and one of up to 15 characters an integer within ±2^53. Most DS and IS
+    /// values are like that, so they can be written as they are, with no parse.
+    /// </summary>
+    public static bool IsFiniteJsonNumber<T>(ReadOnlySpan<T> value, DicomVR vr) where T : unmanaged
+    {
+        if (value.Length > (vr == DicomVR.IS ? 15 : 300) || !IsJsonNumber(value)) return false;
+        for (var i = 0; i < value.Length; i++)
+            if (At(value, i) is 'e' or 'E') return false;
+        return true;
+    }
+
+    /// <summary>
     /// Rewrites a DS or IS value (a FORTRAN-style decimal, PS3.5 Table 6.2-1) as a JSON number: drops a '+' sign and
     /// leading zeros, adds a zero before a bare '.', drops a '.' with no digits after it ("+1.5" → 1.5, ".5" → 0.5,
     /// "1." → 1, "007" → 7). False when the text is not a decimal number at all.
@@ -309,6 +322,7 @@ internal static class DicomValueFormat
             if (destination.Length < value.Length) return false;
             for (var k = 0; k < value.Length; k++) destination[k] = (char)At(value, k);
             written = value.Length;
+            if (IsFiniteJsonNumber(value, vr)) return true;
         }
         else if (!TryNormalizeNumber(value, destination, out written)) return false;
         var text = destination[..written];
