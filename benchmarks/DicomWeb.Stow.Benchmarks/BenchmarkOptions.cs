@@ -7,6 +7,7 @@ internal sealed class BenchmarkOptions
     public int LargeCount { get; private set; } = 20;
     public int LargeFrames { get; private set; } = 100;
     public int[] Clients { get; private set; } = [1, 4];
+    public int WarmupPasses { get; private set; } = 10;
     public string Template { get; private set; } = "";
     public string WorkFolder { get; private set; } = Path.Combine(Path.GetTempPath(), "stow-bench-" + Environment.ProcessId);
     public bool KeepFiles { get; private set; }
@@ -17,6 +18,7 @@ internal sealed class BenchmarkOptions
     {
         var options = new BenchmarkOptions();
         string? server = null;
+        string? baseline = null;
         var orthanc = false;
         for (var i = 0; i < args.Length; i++)
         {
@@ -25,18 +27,22 @@ internal sealed class BenchmarkOptions
                 case "--small": options.SmallCount = int.Parse(args[++i]); break;
                 case "--large": options.LargeCount = int.Parse(args[++i]); break;
                 case "--large-frames": options.LargeFrames = int.Parse(args[++i]); break;
+                case "--warmup-passes": options.WarmupPasses = int.Parse(args[++i]); break;
                 case "--clients": options.Clients = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                 case "--template": options.Template = args[++i]; break;
                 case "--work": options.WorkFolder = args[++i]; break;
                 case "--keep": options.KeepFiles = true; break;
                 case "--server": server = args[++i]; break;
                 case "--orthanc": orthanc = true; break;
+                case "--baseline": baseline = args[++i]; break;
                 case "--no-fsync": options.ServerArguments.AddRange(["--Storage:FlushToDisk", "false"]); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
         if (options.Template == "") options.Template = FindCorpusFile("native/ct_explicit_le.dcm");
         options.Targets.Add(new ServerTarget(server ?? FindServerBinary(), options.ServerArguments));
+        // Another build of this server (e.g. the last commit's) measured in the same run, for before/after ratios.
+        if (baseline != null) options.Targets.Add(new ServerTarget(baseline, options.ServerArguments, "baseline"));
         if (orthanc) options.Targets.Add(new OrthancTarget());
         return options;
     }

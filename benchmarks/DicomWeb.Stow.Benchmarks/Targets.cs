@@ -40,9 +40,9 @@ internal abstract class IngestTarget
 }
 
 /// <summary>This project's server, as a separate process.</summary>
-internal sealed class ServerTarget(string dll, IReadOnlyList<string> extraArguments) : IngestTarget
+internal sealed class ServerTarget(string dll, IReadOnlyList<string> extraArguments, string name = "dicomweb") : IngestTarget
 {
-    public override string Name => extraArguments.Count == 0 ? "dicomweb" : "dicomweb " + string.Join(' ', extraArguments);
+    public override string Name => extraArguments.Count == 0 ? name : name + " " + string.Join(' ', extraArguments);
 
     public override async Task<RunningServer> StartAsync(string workFolder)
     {

@@ -180,7 +180,7 @@ public sealed class InstanceStoreTests
 
         storage.Store.BeforeIndexCommit = null;
         await AssertEmpty(storage);
-        Assert.Empty(Directory.GetFiles(storage.Journal.Folder));
+        Assert.Equal(0, storage.Journal.OpenEntries);
         Assert.True((await storage.StoreFileAsync(TestData.PathOf(Ct))).Stored);
     }
 

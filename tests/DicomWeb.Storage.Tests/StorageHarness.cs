@@ -24,6 +24,7 @@ internal sealed class StorageHarness : IAsyncDisposable
     public IBlobStore Blobs => _services.GetRequiredService<IBlobStore>();
     public FileSystemBlobStore Files => _services.GetRequiredService<FileSystemBlobStore>();
     public CommitJournal Journal => _services.GetRequiredService<CommitJournal>();
+    public IndexWriteLock WriteLock => _services.GetRequiredService<IndexWriteLock>();
 
     public static async Task<StorageHarness> StartAsync(DuplicatePolicy policy = DuplicatePolicy.Reject)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DicomWeb.Dicom;
 using DicomWeb.Storage.Blobs;
 using DicomWeb.Storage.Index;
@@ -7,10 +8,11 @@ using Microsoft.Extensions.Logging;
 namespace DicomWeb.Storage.Ingest;
 
 /// <summary>
-/// Stores instances: stage the bytes, parse the header, precompute metadata and frame offsets,
-/// then move blobs into place and commit the index row, all or nothing per instance.
+/// Stores instances: stage the bytes (hashed as they are written, the fsync running in the background), parse the
+/// header from the staged bytes in memory, precompute metadata and frame offsets, then move blobs into place and
+/// commit the index rows, all or nothing per instance. Concurrent stores share index transactions (group commit).
 /// </summary>
-public sealed class InstanceStore
+public sealed class InstanceStore : IDisposable
 {
     /// <summary>Binary values up to this size stay inline in the precomputed metadata; larger ones become BulkDataURIs.</summary>
     public const int MetadataInlineThreshold = 256;
@@ -19,10 +21,9 @@ public sealed class InstanceStore
     private readonly IBlobStore _blobs;
     private readonly StagingArea _staging;
     private readonly CommitJournal _journal;
-    private readonly IDbContextFactory<DicomIndexContext> _contexts;
     private readonly StorageOptions _options;
     private readonly ILogger<InstanceStore> _logger;
-    private readonly IndexWriteLock _indexWriteLock;
+    private readonly IndexCommitQueue _commits;
 
     /// <summary>Creates the store.</summary>
     public InstanceStore(IBlobStore blobs, StagingArea staging, CommitJournal journal, IDbContextFactory<DicomIndexContext> contexts,
@@ -31,14 +32,16 @@ public sealed class InstanceStore
         _blobs = blobs;
         _staging = staging;
         _journal = journal;
-        _contexts = contexts;
         _options = options;
         _logger = logger;
-        _indexWriteLock = indexWriteLock;
+        _commits = new IndexCommitQueue(contexts, options, indexWriteLock, logger);
     }
 
     /// <summary>Called between moving blobs into place and committing the index; tests inject faults here.</summary>
     internal Func<Task>? BeforeIndexCommit { get; set; }
+
+    /// <summary>The group commit of index rows; tests watch group sizes here.</summary>
+    internal IndexCommitQueue Commits => _commits;
 
     /// <summary>
     /// Stores one Part 10 instance read from <paramref name="content"/>. Content problems come back as a failed
@@ -59,15 +62,17 @@ public sealed class InstanceStore
 
     private async Task<StoreOutcome> StoreStagedAsync(StagedFile staged, string? requiredStudyUid, CancellationToken cancellationToken)
     {
-        var metadataPath = _staging.NewPath(".json");
-        try
+        await using (staged)
         {
-            return await StoreParsedAsync(staged, metadataPath, requiredStudyUid, cancellationToken);
-        }
-        finally
-        {
-            File.Delete(staged.Path);
-            File.Delete(metadataPath);
+            var metadataPath = _staging.NewPath(".json");
+            try
+            {
+                return await StoreParsedAsync(staged, metadataPath, requiredStudyUid, cancellationToken);
+            }
+            finally
+            {
+                File.Delete(metadataPath);
+            }
         }
     }
 
@@ -76,7 +81,9 @@ public sealed class InstanceStore
         DicomFile file;
         try
         {
-            file = DicomFile.Open(staged.Path, HeaderOptions);
+            // The header comes from the bytes staging kept in memory; the file is read only past them.
+            using var source = staged.OpenRead();
+            file = DicomFile.Read(source, HeaderOptions, new DicomFileBulkDataSource(staged.Path));
         }
         catch (DicomParseException e)
         {
@@ -116,7 +123,7 @@ public sealed class InstanceStore
 
         // Metadata shows known attributes with their real VR even when the sender wrote them as UN.
         dataset.ResolveUnknownVRs();
-        await WriteMetadataAsync(dataset, metadataPath, study!, series!, sop!, cancellationToken);
+        WriteMetadata(dataset, metadataPath, study!, series!, sop!);
 
         var version = Guid.NewGuid().ToString("N");
         var instance = new InstanceRecord
@@ -130,7 +137,16 @@ public sealed class InstanceStore
             StoredAt = DateTime.UtcNow,
         };
         IndexAttributes.Apply(instance, dataset);
+        var patientRecord = new PatientRecord();
+        IndexAttributes.Apply(patientRecord, dataset);
+        var studyRecord = new StudyRecord();
+        IndexAttributes.Apply(studyRecord, dataset);
+        var seriesRecord = new SeriesRecord();
+        IndexAttributes.Apply(seriesRecord, dataset);
+        var rows = new IndexRows(patientRecord, studyRecord, seriesRecord, instance);
 
+        // The instance's fsync started when staging ended and ran while the header was parsed.
+        await staged.Flushed;
         var entry = _journal.Begin([instance.BlobKey, instance.MetadataKey]);
         var committed = false;
         try
@@ -138,7 +154,7 @@ public sealed class InstanceStore
             await _blobs.PutFileAsync(instance.BlobKey, staged.Path, cancellationToken);
             await _blobs.PutFileAsync(instance.MetadataKey, metadataPath, cancellationToken);
             if (BeforeIndexCommit != null) await BeforeIndexCommit();
-            var result = await CommitIndexAsync(dataset, instance, staged.Sha256, cancellationToken);
+            var result = await _commits.CommitAsync(rows, cancellationToken);
             committed = result.Committed;
             foreach (var obsolete in result.ObsoleteBlobKeys) await DeleteQuietlyAsync(obsolete);
             if (result.Failure is { } failure)
@@ -157,111 +173,24 @@ public sealed class InstanceStore
         }
     }
 
-    private async Task WriteMetadataAsync(DicomDataset dataset, string path, string study, string series, string sop, CancellationToken cancellationToken)
+    /// <summary>Serializes the metadata into pooled memory, then writes (and flushes) it with one write.</summary>
+    private void WriteMetadata(DicomDataset dataset, string path, string study, string series, string sop)
     {
         var prefix = $"studies/{study}/series/{series}/instances/{sop}/bulk/";
         var options = new DicomJsonWriterOptions
         {
             BulkData = new DicomBulkDataPolicy { UriFactory = context => prefix + context.PathString, InlineThreshold = MetadataInlineThreshold },
         };
-        await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous);
-        await DicomJsonWriter.WriteAsync(stream, dataset, options, cancellationToken);
-        await stream.FlushAsync(cancellationToken);
-        if (_options.FlushToDisk) stream.Flush(flushToDisk: true);
+        using var buffer = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(buffer, DicomJsonWriter.CreateWriterOptions(options)))
+            DicomJsonWriter.Write(writer, dataset, options);
+        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        RandomAccess.Write(handle, buffer.WrittenSpan, 0);
+        if (_options.FlushToDisk) RandomAccess.FlushToDisk(handle);
     }
 
-    private sealed record CommitResult(bool Committed, bool AlreadyStored, (ushort Reason, string Message)? Failure, IReadOnlyList<string> ObsoleteBlobKeys);
-
-    private async Task<CommitResult> CommitIndexAsync(DicomDataset dataset, InstanceRecord incoming, string sha256, CancellationToken cancellationToken)
-    {
-        await _indexWriteLock.WaitAsync(cancellationToken);
-        try
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    return await CommitIndexOnceAsync(dataset, incoming, sha256, cancellationToken);
-                }
-                catch (DbUpdateException e) when (attempt < 4)
-                {
-                    // A concurrent store created the same patient, study, series or instance first: look again.
-                    _logger.LogDebug(e, "index commit conflict, attempt {Attempt}", attempt);
-                }
-            }
-        }
-        finally
-        {
-            _indexWriteLock.Release();
-        }
-    }
-
-    private async Task<CommitResult> CommitIndexOnceAsync(DicomDataset dataset, InstanceRecord incoming, string sha256, CancellationToken cancellationToken)
-    {
-        await using var db = await _contexts.CreateDbContextAsync(cancellationToken);
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var now = DateTime.UtcNow;
-
-        var existing = await db.Instances.FirstOrDefaultAsync(i => i.SopInstanceUid == incoming.SopInstanceUid, cancellationToken);
-        if (existing != null && existing.Sha256 == sha256)
-            return new CommitResult(false, true, null, []);
-        if (existing != null && _options.DuplicatePolicy == DuplicatePolicy.Reject)
-            return new CommitResult(false, false, (StoreFailureReason.DuplicateSopInstance,
-                $"SOP Instance UID {incoming.SopInstanceUid} is already stored with other content (duplicate policy: Reject)"), []);
-
-        var patientKey = IndexAttributes.PatientKey(dataset);
-        var patient = await db.Patients.FirstOrDefaultAsync(p => p.PatientKey == patientKey, cancellationToken);
-        if (patient == null)
-        {
-            patient = new PatientRecord();
-            IndexAttributes.Apply(patient, dataset);
-            db.Patients.Add(patient);
-        }
-
-        var studyUid = dataset.GetString(DicomTags.StudyInstanceUID)!;
-        var study = await db.Studies.FirstOrDefaultAsync(s => s.StudyInstanceUid == studyUid, cancellationToken);
-        if (study == null)
-        {
-            study = new StudyRecord { Patient = patient };
-            IndexAttributes.Apply(study, dataset);
-            db.Studies.Add(study);
-        }
-        study.UpdatedAt = now;
-
-        var seriesUid = dataset.GetString(DicomTags.SeriesInstanceUID)!;
-        var series = await db.Series.FirstOrDefaultAsync(s => s.SeriesInstanceUid == seriesUid, cancellationToken);
-        if (series == null)
-        {
-            series = new SeriesRecord { Study = study };
-            IndexAttributes.Apply(series, dataset);
-            db.Series.Add(series);
-        }
-        series.UpdatedAt = now;
-
-        IReadOnlyList<string> obsolete = [];
-        if (existing != null)
-        {
-            obsolete = [existing.BlobKey, existing.MetadataKey];
-            IndexAttributes.Apply(existing, dataset);
-            existing.Series = series;
-            existing.TransferSyntaxUid = incoming.TransferSyntaxUid;
-            existing.Size = incoming.Size;
-            existing.Sha256 = incoming.Sha256;
-            existing.BlobKey = incoming.BlobKey;
-            existing.MetadataKey = incoming.MetadataKey;
-            existing.Frames = incoming.Frames;
-            existing.StoredAt = incoming.StoredAt;
-        }
-        else
-        {
-            incoming.Series = series;
-            db.Instances.Add(incoming);
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        // Once the row is written, a cancelled request must not turn a committed store into deleted blobs.
-        await transaction.CommitAsync(CancellationToken.None);
-        return new CommitResult(true, false, null, obsolete);
-    }
+    /// <summary>Closes the index connection kept for group commits.</summary>
+    public void Dispose() => _commits.Dispose();
 
     private async Task DeleteQuietlyAsync(string key)
     {

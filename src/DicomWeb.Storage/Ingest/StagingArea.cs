@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
 
 namespace DicomWeb.Storage.Ingest;
 
@@ -27,37 +29,63 @@ public sealed class StagingArea
     public string NewPath(string extension) => Path.Combine(Folder, Guid.NewGuid().ToString("N") + extension);
 
     /// <summary>
-    /// Copies <paramref name="content"/> to a new staged file (flushed to disk if configured), hashing it on the way.
-    /// The file is deleted if the copy fails (a truncated part, a full disk).
+    /// Copies <paramref name="content"/> to a new staged file in one pass: hashed as it is written, its first bytes
+    /// kept in memory for the header parse. The flush to disk (if configured) starts in the background at once;
+    /// <see cref="StagedFile.Flushed"/> completes when it is done. The file is deleted if the copy fails (a truncated part, a full disk).
     /// </summary>
     public async Task<StagedFile> StageAsync(Stream content, CancellationToken cancellationToken)
     {
         var path = NewPath(".dcm");
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+        var head = ArrayPool<byte>.Shared.Rent(StagedFile.HeadSize);
+        var headLength = 0;
         long length = 0;
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken)) > 0)
             {
-                hash.AppendData(buffer, 0, read);
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                var chunk = buffer.AsSpan(0, read);
+                hash.AppendData(chunk);
+                if (headLength < StagedFile.HeadSize)
+                {
+                    var n = Math.Min(read, StagedFile.HeadSize - headLength);
+                    chunk[..n].CopyTo(head.AsSpan(headLength));
+                    headLength += n;
+                }
+                // Synchronous: a write into the page cache takes microseconds; an asynchronous one only adds a thread-pool hop.
+                RandomAccess.Write(handle, chunk, length);
                 length += read;
             }
-            if (_flushToDisk) file.Flush(flushToDisk: true);
         }
         catch
         {
+            handle.Dispose();
             File.Delete(path);
+            ArrayPool<byte>.Shared.Return(head);
             throw;
         }
         finally
         {
-            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        return new StagedFile(path, length, Convert.ToHexStringLower(hash.GetHashAndReset()));
+        return new StagedFile(path, length, Convert.ToHexStringLower(hash.GetHashAndReset()), head, headLength, FlushInBackground(handle));
+    }
+
+    /// <summary>Flushes and closes <paramref name="handle"/>; on another thread when flushing, so that parsing overlaps the fsync.</summary>
+    private Task FlushInBackground(SafeFileHandle handle)
+    {
+        if (!_flushToDisk)
+        {
+            handle.Dispose();
+            return Task.CompletedTask;
+        }
+        return Task.Run(() =>
+        {
+            using (handle) RandomAccess.FlushToDisk(handle);
+        });
     }
 
     /// <summary>
@@ -73,7 +101,7 @@ public sealed class StagingArea
             await using var hashing = new HashingWriteStream(file);
             await write(hashing, cancellationToken);
             if (_flushToDisk) file.Flush(flushToDisk: true);
-            return new StagedFile(path, hashing.Length, hashing.Sha256());
+            return new StagedFile(path, hashing.Length, hashing.Sha256(), null, 0, Task.CompletedTask);
         }
         catch
         {
@@ -95,11 +123,111 @@ public sealed class StagingArea
     }
 }
 
-/// <summary>A staged part.</summary>
-/// <param name="Path">Its local path.</param>
-/// <param name="Length">Its size in bytes.</param>
-/// <param name="Sha256">Its SHA-256, lower-case hex.</param>
-public sealed record StagedFile(string Path, long Length, string Sha256);
+/// <summary>
+/// A staged part: a file in the staging folder, its hash, and its first bytes in memory. Disposing it waits for
+/// the flush to disk, returns the memory and deletes the file unless it was moved into the blob store.
+/// </summary>
+public sealed class StagedFile : IAsyncDisposable
+{
+    /// <summary>How many leading bytes stay in memory: enough for the header of most instances.</summary>
+    internal const int HeadSize = 64 * 1024;
+
+    private byte[]? _head;
+    private readonly int _headLength;
+
+    internal StagedFile(string path, long length, string sha256, byte[]? head, int headLength, Task flushed)
+    {
+        Path = path;
+        Length = length;
+        Sha256 = sha256;
+        _head = head;
+        _headLength = headLength;
+        Flushed = flushed;
+    }
+
+    /// <summary>Its local path.</summary>
+    public string Path { get; }
+
+    /// <summary>Its size in bytes.</summary>
+    public long Length { get; }
+
+    /// <summary>Its SHA-256, lower-case hex.</summary>
+    public string Sha256 { get; }
+
+    /// <summary>Completes when the file is on disk (at once when the staging area does not flush).</summary>
+    public Task Flushed { get; }
+
+    /// <summary>A seekable stream over the file that serves the bytes kept in memory without reading the file.</summary>
+    public Stream OpenRead() => new StagedReadStream(Path, Length, _head, _headLength);
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Flushed;
+        }
+        catch (IOException)
+        {
+            // Whoever needed the flush awaited it and saw the failure; here only the handle had to be closed.
+        }
+        if (_head != null) ArrayPool<byte>.Shared.Return(_head);
+        _head = null;
+        File.Delete(Path);
+    }
+}
+
+/// <summary>Reads a staged file: the first bytes from memory, the rest from the file, opened only when needed.</summary>
+internal sealed class StagedReadStream(string path, long length, byte[]? head, int headLength) : Stream
+{
+    private FileStream? _file;
+    private long _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => true;
+    public override bool CanWrite => false;
+    public override long Length => length;
+    public override long Position { get => _position; set => _position = value; }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_position >= length || buffer.IsEmpty) return 0;
+        if (head != null && _position < headLength)
+        {
+            var n = (int)Math.Min(buffer.Length, headLength - _position);
+            head.AsSpan((int)_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+        _file ??= new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan);
+        _file.Position = _position;
+        var read = _file.Read(buffer);
+        _position += read;
+        return read;
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => _position = origin switch
+    {
+        SeekOrigin.Begin => offset,
+        SeekOrigin.Current => _position + offset,
+        _ => length + offset,
+    };
+
+    public override void Flush()
+    {
+    }
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _file?.Dispose();
+        base.Dispose(disposing);
+    }
+}
 
 /// <summary>Passes writes through to a file while hashing them and counting their length.</summary>
 internal sealed class HashingWriteStream(Stream inner) : Stream
