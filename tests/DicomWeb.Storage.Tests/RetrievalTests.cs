@@ -107,9 +107,61 @@ public sealed class RetrievalTests
         Assert.False(path.IsTopLevelPixelData);
     }
 
-    private static InstanceCatalog Catalog(StorageHarness storage) =>
+    [Fact]
+    public async Task Rows_of_single_instances_are_cached_until_forgotten_and_only_for_the_URL_that_names_them()
+    {
+        await using var storage = await StorageHarness.StartAsync();
+        Assert.True((await storage.StoreFileAsync(TestData.PathOf(Ct))).Stored);
+        var catalog = Catalog(storage);
+        var (study, series, sop) = Uids(Ct);
+        Assert.False(catalog.TryGetCached(study, series, sop, out _));
+
+        // Study and series lookups read the index only.
+        await catalog.FindAsync(study, null, null);
+        await catalog.FindAsync(study, series, null);
+        Assert.False(catalog.TryGetCached(study, series, sop, out _));
+
+        var found = Assert.Single((await catalog.FindAsync(study, series, sop)).Instances);
+        Assert.True(catalog.TryGetCached(study, series, sop, out var cached));
+        Assert.Equal(found, cached);
+        // The cached row answers only a URL naming the instance's own study and series.
+        Assert.False(catalog.TryGetCached(study, "1.2.3", sop, out _));
+        Assert.False(catalog.TryGetCached("1.2.3", series, sop, out _));
+
+        catalog.Forget(sop);
+        Assert.False(catalog.TryGetCached(study, series, sop, out _));
+
+        // A miss forgets a row that the index no longer has under that URL.
+        await catalog.FindAsync(study, series, sop);
+        Assert.Equal(ResourceLevel.Series, (await catalog.FindAsync(study, "1.2.3", sop)).Missing);
+        Assert.False(catalog.TryGetCached(study, series, sop, out _));
+    }
+
+    [Fact]
+    public async Task A_zero_cache_lifetime_keeps_nothing_and_a_full_cache_starts_again()
+    {
+        await using var storage = await StorageHarness.StartAsync();
+        foreach (var path in new[] { Ct, Jpeg }) Assert.True((await storage.StoreFileAsync(TestData.PathOf(path))).Stored);
+        var (study, series, sop) = Uids(Ct);
+        var jpegSop = Uids(Jpeg).Sop;
+
+        var off = Catalog(storage, new InstanceCatalogOptions { CacheLifetime = TimeSpan.Zero });
+        Assert.True((await off.FindAsync(study, series, sop)).Found);
+        Assert.False(off.TryGetCached(study, series, sop, out _));
+
+        var small = Catalog(storage, new InstanceCatalogOptions { CacheCapacity = 1 });
+        await small.FindAsync(study, series, sop);
+        Assert.True(small.TryGetCached(study, series, sop, out _));
+        await small.FindAsync(study, series, jpegSop);
+        Assert.False(small.TryGetCached(study, series, sop, out _));
+        Assert.False(small.TryGetCached(study, series, jpegSop, out _));
+        await small.FindAsync(study, series, jpegSop);
+        Assert.True(small.TryGetCached(study, series, jpegSop, out _));
+    }
+
+    private static InstanceCatalog Catalog(StorageHarness storage, InstanceCatalogOptions? options = null) =>
         new(new ServiceCollection().AddDbContextFactory<Index.DicomIndexContext>(b => StorageStartup.ConfigureDatabase(b, storage.Options))
-            .BuildServiceProvider().GetRequiredService<IDbContextFactory<Index.DicomIndexContext>>());
+            .BuildServiceProvider().GetRequiredService<IDbContextFactory<Index.DicomIndexContext>>(), options);
 
     private static (string Study, string Series, string Sop) Uids(string path)
     {

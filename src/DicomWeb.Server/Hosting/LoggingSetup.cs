@@ -16,16 +16,22 @@ internal static class LoggingSetup
     public static void AddDicomWebLogging(this WebApplicationBuilder builder, LogOptions options)
     {
         var configuration = new LoggerConfiguration().MinimumLevel.Verbose().Enrich.FromLogContext();
-        if (options.Console)
-            configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, formatProvider: CultureInfo.InvariantCulture);
-        if (!string.IsNullOrWhiteSpace(options.FilePath))
+        // Formatting and writing happen on a background thread, not on the request's: a request line per request costs the
+        // request only the enqueue. When the queue is full, callers wait rather than lose lines; disposing the logger
+        // (at shutdown) writes what is queued.
+        configuration.WriteTo.Async(sinks =>
         {
-            var path = Path.GetFullPath(options.FilePath);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            configuration.WriteTo.File(path, outputTemplate: FileTemplate, formatProvider: CultureInfo.InvariantCulture,
-                fileSizeLimitBytes: options.FileSizeLimitBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: options.RetainedFileCount,
-                restrictedToMinimumLevel: LogEventLevel.Verbose);
-        }
+            if (options.Console)
+                sinks.Console(outputTemplate: ConsoleTemplate, formatProvider: CultureInfo.InvariantCulture);
+            if (!string.IsNullOrWhiteSpace(options.FilePath))
+            {
+                var path = Path.GetFullPath(options.FilePath);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                sinks.File(path, outputTemplate: FileTemplate, formatProvider: CultureInfo.InvariantCulture,
+                    fileSizeLimitBytes: options.FileSizeLimitBytes, rollOnFileSizeLimit: true, retainedFileCountLimit: options.RetainedFileCount,
+                    restrictedToMinimumLevel: LogEventLevel.Verbose);
+            }
+        }, blockWhenFull: true);
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         // Registered as a plain provider: Serilog's own AddSerilog adds a provider-wide Trace rule, which would

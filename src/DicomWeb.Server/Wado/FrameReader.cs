@@ -30,7 +30,11 @@ internal sealed class FrameReader : IAsyncDisposable
     public IReadOnlyList<DicomFrameLocation> Frames { get; }
 
     /// <summary>Opens the frames of <paramref name="instance"/>; null when it has none.</summary>
-    public static async Task<FrameReader?> OpenAsync(StoredInstance instance, InstanceContent content, CancellationToken cancellationToken)
+    /// <param name="instance">The instance.</param>
+    /// <param name="content">Where its blob is opened when <paramref name="opened"/> is null.</param>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <param name="opened">The instance's blob when the caller has it open already (the reader then takes it over).</param>
+    public static async Task<FrameReader?> OpenAsync(StoredInstance instance, InstanceContent content, CancellationToken cancellationToken, Stream? opened = null)
     {
         var syntax = DicomTransferSyntax.Lookup(instance.TransferSyntaxUid);
         var native = !syntax.IsEncapsulated;
@@ -40,12 +44,12 @@ internal sealed class FrameReader : IAsyncDisposable
         long frameBits = (long)(instance.Rows ?? 0) * (instance.Columns ?? 0);
         if (instance.Frames is { Length: > 0 } table)
         {
-            var blob = await content.OpenBlobAsync(instance, cancellationToken);
+            var blob = opened ?? await content.OpenBlobAsync(instance, cancellationToken);
             return new FrameReader(blob, FrameTable.Decode(table), swap, frameBits, bitPacked);
         }
         if (!syntax.IsDeflated) return null;
 
-        await using var deflated = await content.OpenBlobAsync(instance, cancellationToken);
+        await using var deflated = opened ?? await content.OpenBlobAsync(instance, cancellationToken);
         var file = DicomFile.Read(deflated);
         var locations = DicomFrameIndex.Compute(file.Dataset);
         var pixels = file.Dataset.Get(DicomTags.PixelData) ?? file.Dataset.Get(DicomTags.FloatPixelData) ?? file.Dataset.Get(DicomTags.DoubleFloatPixelData);

@@ -17,6 +17,7 @@ public sealed class WadoService
     private const string OctetStream = "application/octet-stream";
     private const string Zip = "application/zip";
     private readonly InstanceCatalog _catalog;
+    private readonly Storage.Blobs.IBlobStore _blobs;
     private readonly InstanceContent _content;
     private readonly ServiceUrls _urls;
 
@@ -24,6 +25,7 @@ public sealed class WadoService
     public WadoService(InstanceCatalog catalog, Storage.Blobs.IBlobStore blobs, ServiceUrls urls)
     {
         _catalog = catalog;
+        _blobs = blobs;
         _content = new InstanceContent(blobs);
         _urls = urls;
     }
@@ -44,7 +46,9 @@ public sealed class WadoService
         if (candidates.Count == 0)
             return NotAcceptable(context, "instances are sent as multipart/related; type=\"application/dicom\", as application/zip, " +
                                           "or for one instance as application/dicom");
-        var found = await _catalog.FindAsync(study, series, sop, context.RequestAborted);
+        var (found, blob) = sop != null
+            ? await FindInstanceAsync(context, study, series!, sop)
+            : (await _catalog.FindAsync(study, series, sop, context.RequestAborted), null);
         if (!found.Found) return NotFound(found);
 
         string? firstReason = null;
@@ -73,8 +77,9 @@ public sealed class WadoService
             if (validators.IsNotModified(context.Request)) return validators.NotModified();
             return form switch
             {
-                InstanceForm.SinglePart => SinglePart10(found.Instances[0], deliveries[0], validators),
+                InstanceForm.SinglePart => SinglePart10(found.Instances[0], deliveries[0], validators, blob!),
                 InstanceForm.Zip => ZipOf(found.Instances, deliveries, validators, sop ?? series ?? study),
+                _ when !reencoded => StoredMultipart(found.Instances, validators, blob),
                 _ => MultipartPart10(found.Instances, deliveries, validators),
             };
         }
@@ -88,14 +93,14 @@ public sealed class WadoService
     public async Task<IResult> RetrieveSingleInstanceAsync(HttpContext context, string study, string series, string sop, string? transferSyntax)
     {
         if (CheckUids(study, series, sop) is { } invalid) return invalid;
-        var found = await _catalog.FindAsync(study, series, sop, context.RequestAborted);
+        var (found, blob) = await FindInstanceAsync(context, study, series, sop);
         if (!found.Found) return NotFound(found);
         var instance = found.Instances[0];
         var delivery = TransferSyntaxChoice.ForInstance(instance, transferSyntax, out var reason);
         if (delivery == null) return TypedResults.Problem(reason, statusCode: StatusCodes.Status406NotAcceptable);
         var validators = Validators.For(found.Instances, delivery == Delivery.AsStored ? "" : "ele", singleResource: true);
         if (validators.IsNotModified(context.Request)) return validators.NotModified();
-        return SinglePart10(instance, delivery.Value, validators);
+        return SinglePart10(instance, delivery.Value, validators, blob!);
     }
 
     /// <summary>Retrieve the metadata of a study, series or instance as DICOM JSON or as multipart/related XML.</summary>
@@ -117,7 +122,9 @@ public sealed class WadoService
         if (mediaType == null)
             return NotAcceptable(context, "metadata is sent as application/dicom+json or multipart/related; type=\"application/dicom+xml\"" +
                                           (sop != null ? " (or application/dicom+xml for one instance)" : ""));
-        var found = await _catalog.FindAsync(study, series, sop, context.RequestAborted);
+        var found = sop != null
+            ? (await FindInstanceAsync(context, study, series!, sop)).Found
+            : await _catalog.FindAsync(study, series, sop, context.RequestAborted);
         if (!found.Found) return NotFound(found);
 
         var gzip = AcceptsGzip(context.Request);
@@ -173,10 +180,10 @@ public sealed class WadoService
         if (CheckUids(study, series, sop) is { } invalid) return invalid;
         if (!FrameList.TryParse(frameList, out var numbers, out var why))
             return TypedResults.Problem(why, statusCode: StatusCodes.Status400BadRequest);
-        var found = await _catalog.FindAsync(study, series, sop, context.RequestAborted);
+        var (found, blob) = await FindInstanceAsync(context, study, series, sop);
         if (!found.Found) return NotFound(found);
         var instance = found.Instances[0];
-        var reader = await FrameReader.OpenAsync(instance, _content, context.RequestAborted);
+        var reader = await FrameReader.OpenAsync(instance, _content, context.RequestAborted, blob);
         if (reader == null)
             return TypedResults.Problem($"instance {sop} has no frames (no pixel data)", statusCode: StatusCodes.Status404NotFound);
         if (numbers.FirstOrDefault(n => n > reader.Frames.Count) is var missing and > 0)
@@ -193,22 +200,19 @@ public sealed class WadoService
         if (CheckUids(study, series, sop) is { } invalid) return invalid;
         if (!BulkDataPath.TryParse(path, out var bulkPath, out var why))
             return TypedResults.Problem(why, statusCode: StatusCodes.Status400BadRequest);
-        var found = await _catalog.FindAsync(study, series, sop, context.RequestAborted);
+        var (found, header) = await FindInstanceAsync(context, study, series, sop);
         if (!found.Found) return NotFound(found);
         var instance = found.Instances[0];
         var token = context.RequestAborted;
 
         LocatedBulkData? located;
-        await using (var header = await _content.OpenBlobAsync(instance, token))
+        try
         {
-            try
-            {
-                located = BulkDataLocator.Locate(header, bulkPath);
-            }
-            catch (DicomParseException e)
-            {
-                return TypedResults.Problem($"the stored instance cannot be read for bulk data: {e.Message}", statusCode: StatusCodes.Status500InternalServerError);
-            }
+            located = BulkDataLocator.Locate(header!, bulkPath);
+        }
+        catch (DicomParseException e)
+        {
+            return TypedResults.Problem($"the stored instance cannot be read for bulk data: {e.Message}", statusCode: StatusCodes.Status500InternalServerError);
         }
         if (located == null)
             return TypedResults.Problem($"instance {sop} has no bulk data at '{path}'", statusCode: StatusCodes.Status404NotFound);
@@ -364,16 +368,62 @@ public sealed class WadoService
             await writer.CompleteAsync(token);
         });
 
-    private StreamedResult SinglePart10(StoredInstance instance, Delivery delivery, Validators validators) =>
+    private StreamedResult SinglePart10(StoredInstance instance, Delivery delivery, Validators validators, Stream blob) =>
         new(async http =>
         {
             var response = http.Response;
             validators.Apply(response);
             response.Headers.Vary = "Accept";
             response.ContentType = $"{DicomMediaTypes.Dicom}; transfer-syntax={InstanceContent.OutputTransferSyntax(instance, delivery)}";
-            if (delivery == Delivery.AsStored) response.ContentLength = instance.Size;
-            await _content.WriteAsync(instance, delivery, response.BodyWriter, http.RequestAborted);
+            if (delivery == Delivery.AsStored) await StoredInstancesBody.Single(instance).WriteAsync(response, blob, OpenBlobAsync, http.RequestAborted);
+            else await _content.WriteAsync(instance, delivery, response.BodyWriter, http.RequestAborted);
         });
+
+    /// <summary>Instances as stored in a multipart/related body of known length; <paramref name="first"/> is the first one's blob when already open.</summary>
+    private StreamedResult StoredMultipart(IReadOnlyList<StoredInstance> instances, Validators validators, Stream? first) =>
+        new(async http =>
+        {
+            var response = http.Response;
+            var token = http.RequestAborted;
+            validators.Apply(response);
+            response.Headers.Vary = "Accept";
+            response.ContentType = MultipartContentType(DicomMediaTypes.Dicom, validators.Boundary);
+            var body = StoredInstancesBody.Multipart(instances, validators.Boundary, _urls.BaseUrl(http.Request));
+            if (first != null) await body.WriteAsync(response, first, OpenBlobAsync, token);
+            else
+            {
+                await using var opened = await OpenBlobAsync(instances[0], token);
+                await body.WriteAsync(response, opened, OpenBlobAsync, token);
+            }
+        });
+
+    private Task<Stream> OpenBlobAsync(StoredInstance instance, CancellationToken token) => _content.OpenBlobAsync(instance, token);
+
+    /// <summary>
+    /// One instance and its opened blob (disposed with the response). A row from the catalog's cache is only used when its
+    /// blob opens: a blob that is gone means the instance was deleted or replaced since, and the index is asked again.
+    /// </summary>
+    private async Task<(RetrievalResult Found, Stream? Blob)> FindInstanceAsync(HttpContext context, string study, string series, string sop)
+    {
+        var token = context.RequestAborted;
+        if (_catalog.TryGetCached(study, series, sop, out var cached))
+        {
+            if (await _blobs.OpenReadAsync(cached.BlobKey, token) is { } cachedBlob)
+            {
+                context.Response.RegisterForDisposeAsync(cachedBlob);
+                return (new RetrievalResult([cached], null, null), cachedBlob);
+            }
+            _catalog.Forget(sop);
+        }
+        var found = await _catalog.FindAsync(study, series, sop, token);
+        if (!found.Found) return (found, null);
+        var blob = await _content.OpenBlobAsync(found.Instances[0], token);
+        context.Response.RegisterForDisposeAsync(blob);
+        return (found, blob);
+    }
+
+    private static string MultipartContentType(string type, string boundary) =>
+        $"multipart/related; type=\"{type}\"; boundary={boundary}";
 
     private StreamedResult ZipOf(IReadOnlyList<StoredInstance> instances, Delivery[] deliveries, Validators validators, string name) =>
         new(async http =>
