@@ -42,8 +42,11 @@ public sealed class DicomFile
     /// <summary>Reads a file from disk. Bulk data over the threshold stays on disk and is read on demand.</summary>
     public static DicomFile Open(string path, DicomReaderOptions? options = null)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
-        return Read(stream, options, new DicomFileBulkDataSource(path));
+        // Read at explicit offsets through the handle: no FileStream layers and no access-pattern hint, each of which
+        // costs on every open; a header is one small read and skipped values are seeks.
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        using var stream = new FileHandleStream(handle);
+        return Read(stream, options, new DicomFileBulkDataSource(path), startsAtZero: true);
     }
 
     /// <summary>Reads from a pipe. The pipe is read synchronously as a stream; bulk data is skipped unless the options name a source.</summary>
@@ -58,11 +61,14 @@ public sealed class DicomFile
     /// (and referenced through <paramref name="source"/> when given).
     /// </summary>
     /// <exception cref="DicomParseException">The data is not DICOM or is broken beyond repair.</exception>
-    public static DicomFile Read(Stream stream, DicomReaderOptions? options = null, IDicomBulkDataSource? source = null)
+    public static DicomFile Read(Stream stream, DicomReaderOptions? options = null, IDicomBulkDataSource? source = null) =>
+        Read(stream, options, source, startsAtZero: false);
+
+    private static DicomFile Read(Stream stream, DicomReaderOptions? options, IDicomBulkDataSource? source, bool startsAtZero)
     {
         options ??= DicomReaderOptions.Default;
         var warnings = new List<DicomReadWarning>();
-        using var reader = new DicomByteReader(stream);
+        using var reader = new DicomByteReader(stream, startsAtZero);
         var parser = new DicomParser(reader, options, warnings, source ?? options.BulkDataSource);
         try
         {

@@ -22,17 +22,22 @@ internal sealed class DicomByteReader : IDisposable
     private bool _eof;
     private int _readSize = 8 * 1024;
 
-    public DicomByteReader(Stream stream)
+    /// <param name="stream">The source.</param>
+    /// <param name="startsAtZero">
+    /// The stream is read from offset 0: whether it can seek is then asked only when first needed (for a file handle
+    /// that is a system call, and a header parse rarely needs it).
+    /// </param>
+    public DicomByteReader(Stream stream, bool startsAtZero = false)
     {
         _stream = stream;
-        CanSeek = stream.CanSeek;
-        _bufferOrigin = CanSeek ? stream.Position : 0;
-        if (!CanSeek) _streamLength = -1;
+        _bufferOrigin = startsAtZero || !CanSeek ? 0 : stream.Position;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     }
 
     /// <summary>True when skipped values can be read again later by offset.</summary>
-    public bool CanSeek { get; }
+    public bool CanSeek => _canSeek ??= _stream.CanSeek;
+
+    private bool? _canSeek;
 
     /// <summary>The absolute position of the next byte.</summary>
     public long Position => _bufferOrigin + _start;
@@ -40,7 +45,7 @@ internal sealed class DicomByteReader : IDisposable
     /// <summary>Bytes left when the stream length is known, else -1.</summary>
     public long Remaining => StreamLength < 0 ? -1 : StreamLength - Position;
 
-    private long StreamLength => _streamLength == -2 ? _streamLength = _stream.Length : _streamLength;
+    private long StreamLength => _streamLength == -2 ? _streamLength = CanSeek ? _stream.Length : -1 : _streamLength;
 
     /// <summary>Bytes available in the buffer without a read.</summary>
     public int Buffered => _end - _start;
