@@ -14,6 +14,9 @@ public sealed class StagingArea
 
     private readonly bool _flushToDisk;
 
+    /// <summary>Parts being staged right now, by all staging areas of the process.</summary>
+    private static int _stagingCount;
+
     /// <summary>Creates the staging folder under <paramref name="dataPath"/>; staged files are fsynced when <paramref name="flushToDisk"/>.</summary>
     public StagingArea(string dataPath, bool flushToDisk = true)
     {
@@ -30,25 +33,33 @@ public sealed class StagingArea
 
     /// <summary>
     /// Copies <paramref name="content"/> to a new staged file in one pass: hashed as it is written, its first bytes
-    /// kept in memory for the header parse. The flush to disk (if configured) starts in the background at once;
-    /// <see cref="StagedFile.Flushed"/> completes when it is done. The file is deleted if the copy fails (a truncated part, a full disk).
+    /// kept in memory for the header parse. Past <see cref="ParallelHashFrom"/> bytes the hashing moves to another
+    /// thread when few parts arrive at once, so that receiving, writing and hashing a large part overlap; every <see cref="FlushEvery"/> bytes a
+    /// flush of what is written so far starts in the background, so that the last one has little left. The final
+    /// flush (if configured) starts in the background at once; <see cref="StagedFile.Flushed"/> completes when it is
+    /// done. The file is deleted if the copy fails (a truncated part, a full disk).
     /// </summary>
     public async Task<StagedFile> StageAsync(Stream content, CancellationToken cancellationToken)
     {
         var path = NewPath(".dcm");
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ChunkHasher? hasher = null;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         var head = ArrayPool<byte>.Shared.Rent(StagedFile.HeadSize);
         var headLength = 0;
         long length = 0;
+        long flushedFrom = 0;
+        Task flushing = Task.CompletedTask;
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        // Hashing on another thread pays only while a core is idle: such a part keeps two cores busy, and with more
+        // parts arriving at once the hand-over costs more than it saves.
+        var parallel = Interlocked.Increment(ref _stagingCount) <= Environment.ProcessorCount / 2;
         try
         {
             int read;
             while ((read = await content.ReadAsync(buffer.AsMemory(0, CopyBufferSize), cancellationToken)) > 0)
             {
                 var chunk = buffer.AsSpan(0, read);
-                hash.AppendData(chunk);
                 if (headLength < StagedFile.HeadSize)
                 {
                     var n = Math.Min(read, StagedFile.HeadSize - headLength);
@@ -58,33 +69,82 @@ public sealed class StagingArea
                 // Synchronous: a write into the page cache takes microseconds; an asynchronous one only adds a thread-pool hop.
                 RandomAccess.Write(handle, chunk, length);
                 length += read;
+                if (hasher == null && (length <= ParallelHashFrom || !parallel))
+                {
+                    hash.AppendData(chunk);
+                }
+                else
+                {
+                    hasher ??= new ChunkHasher(hash);
+                    // The hasher owns the filled buffer until it is hashed; the next read goes into a fresh one.
+                    await hasher.AddAsync(buffer, read, cancellationToken);
+                    buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
+                }
+                if (_flushToDisk && length - flushedFrom >= FlushEvery && flushing.IsCompleted)
+                {
+                    await flushing;
+                    flushedFrom = length;
+                    flushing = Task.Run(() => RandomAccess.FlushToDisk(handle), CancellationToken.None);
+                }
             }
+            if (hasher != null) await hasher.CompleteAsync();
         }
         catch
         {
+            if (hasher != null) await hasher.AbandonAsync();
+            await WaitQuietly(flushing);
             handle.Dispose();
+            hash.Dispose();
             File.Delete(path);
             ArrayPool<byte>.Shared.Return(head);
             throw;
         }
         finally
         {
+            Interlocked.Decrement(ref _stagingCount);
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        return new StagedFile(path, length, Convert.ToHexStringLower(hash.GetHashAndReset()), head, headLength, FlushInBackground(handle));
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        hash.Dispose();
+        return new StagedFile(path, length, sha256, head, headLength, FlushInBackground(handle, flushing));
     }
 
-    /// <summary>Flushes and closes <paramref name="handle"/>; on another thread when flushing, so that parsing overlaps the fsync.</summary>
-    private Task FlushInBackground(SafeFileHandle handle)
+    /// <summary>Parts up to this size are hashed inline: handing their few chunks to another thread costs more than it saves.</summary>
+    internal const int ParallelHashFrom = 1024 * 1024;
+
+    /// <summary>How many bytes a background flush may leave behind while a part is still arriving.</summary>
+    internal const long FlushEvery = 8 * 1024 * 1024;
+
+    private static async Task WaitQuietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (IOException)
+        {
+            // The staged file is being deleted; a failed flush of it no longer matters.
+        }
+    }
+
+    /// <summary>
+    /// Flushes and closes <paramref name="handle"/> after the flush already running (<paramref name="flushing"/>); on
+    /// another thread when flushing, so that parsing overlaps the fsync.
+    /// </summary>
+    private Task FlushInBackground(SafeFileHandle handle, Task flushing)
     {
         if (!_flushToDisk)
         {
             handle.Dispose();
             return Task.CompletedTask;
         }
-        return Task.Run(() =>
+        return Task.Run(async () =>
         {
-            using (handle) RandomAccess.FlushToDisk(handle);
+            using (handle)
+            {
+                await flushing;
+                RandomAccess.FlushToDisk(handle);
+            }
         });
     }
 
