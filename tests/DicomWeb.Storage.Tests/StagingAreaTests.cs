@@ -15,11 +15,14 @@ public sealed class StagingAreaTests : IDisposable
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_part_larger_than_the_parallel_hash_and_flush_thresholds_is_staged_with_its_exact_bytes_and_hash(bool flushToDisk)
+    [InlineData(true, true)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(false, false)]
+    public async Task A_part_larger_than_the_parallel_hash_and_flush_thresholds_is_staged_with_its_exact_bytes_and_hash(bool flushToDisk, bool handOver)
     {
-        var staging = new StagingArea(_root, flushToDisk);
+        // The limit decides the path whatever other tests stage at the same time: hashing handed over, or inline.
+        var staging = new StagingArea(_root, flushToDisk) { ParallelHashLimit = handOver ? int.MaxValue : 0 };
         // Past both thresholds, and not a multiple of any buffer size.
         var data = RandomBytes((int)StagingArea.FlushEvery + 3 * StagingArea.ParallelHashFrom + 12345);
 
@@ -56,7 +59,7 @@ public sealed class StagingAreaTests : IDisposable
     [InlineData(false)]
     public async Task A_part_that_fails_after_the_hashing_moved_to_another_thread_leaves_no_staged_file(bool flushToDisk)
     {
-        var staging = new StagingArea(_root, flushToDisk);
+        var staging = new StagingArea(_root, flushToDisk) { ParallelHashLimit = int.MaxValue };
         var data = RandomBytes((int)StagingArea.FlushEvery + 2 * StagingArea.ParallelHashFrom);
 
         var e = await Assert.ThrowsAsync<IOException>(() =>
@@ -69,7 +72,7 @@ public sealed class StagingAreaTests : IDisposable
     [Fact]
     public async Task A_part_cancelled_half_way_leaves_no_staged_file()
     {
-        var staging = new StagingArea(_root);
+        var staging = new StagingArea(_root) { ParallelHashLimit = int.MaxValue };
         var data = RandomBytes(4 * StagingArea.ParallelHashFrom);
         using var cancel = new CancellationTokenSource();
         var stream = new UnevenReadStream(data, cancelAfter: (2 * StagingArea.ParallelHashFrom, cancel));

@@ -28,6 +28,12 @@ public sealed class StagingArea
     /// <summary>The staging folder.</summary>
     public string Folder { get; }
 
+    /// <summary>
+    /// Large parts hash on another thread only while at most this many parts are being staged in the process at once
+    /// (default: half the cores): with more, the hand-over costs more than it saves.
+    /// </summary>
+    public int ParallelHashLimit { get; init; } = Environment.ProcessorCount / 2;
+
     /// <summary>A new unique file path in the staging folder.</summary>
     public string NewPath(string extension) => Path.Combine(Folder, Guid.NewGuid().ToString("N") + extension);
 
@@ -53,7 +59,7 @@ public sealed class StagingArea
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         // Hashing on another thread pays only while a core is idle: such a part keeps two cores busy, and with more
         // parts arriving at once the hand-over costs more than it saves.
-        var parallel = Interlocked.Increment(ref _stagingCount) <= Environment.ProcessorCount / 2;
+        var parallel = Interlocked.Increment(ref _stagingCount) <= ParallelHashLimit;
         try
         {
             int read;
