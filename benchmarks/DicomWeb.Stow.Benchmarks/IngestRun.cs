@@ -4,13 +4,23 @@ using System.Net.Http.Headers;
 namespace DicomWeb.Stow.Benchmarks;
 
 /// <summary>One measurement: files posted one per STOW-RS request by N concurrent clients.</summary>
-internal sealed record IngestResult(string Target, string Label, int Clients, int Files, long Bytes, TimeSpan Elapsed, double PeakRssMegabytes, int Failed)
+/// <param name="ServerCpu">CPU time (user + system) the server process used during the run.</param>
+/// <param name="ClientCpu">CPU time this benchmark process (the clients) used during the run.</param>
+internal sealed record IngestResult(string Target, string Label, int Clients, int Files, long Bytes, TimeSpan Elapsed, double PeakRssMegabytes, int Failed,
+    TimeSpan ServerCpu, TimeSpan ClientCpu)
 {
     public double InstancesPerSecond => Files / Elapsed.TotalSeconds;
     public double MegabytesPerSecond => Bytes / 1e6 / Elapsed.TotalSeconds;
 
+    /// <summary>Server CPU milliseconds per instance: what the server spends, whatever the clients cost.</summary>
+    public double ServerCpuPerInstance => ServerCpu.TotalMilliseconds / Files;
+
+    /// <summary>Client CPU milliseconds per instance.</summary>
+    public double ClientCpuPerInstance => ClientCpu.TotalMilliseconds / Files;
+
     public override string ToString() =>
-        $"{Target,-9} {Label,-6} clients={Clients} {InstancesPerSecond,8:F1} inst/s {MegabytesPerSecond,8:F1} MB/s peak RSS {PeakRssMegabytes:F0} MB failed {Failed}";
+        $"{Target,-9} {Label,-6} clients={Clients} {InstancesPerSecond,8:F1} inst/s {MegabytesPerSecond,8:F1} MB/s peak RSS {PeakRssMegabytes:F0} MB " +
+        $"CPU/inst server {ServerCpuPerInstance:F2} ms client {ClientCpuPerInstance:F2} ms failed {Failed}";
 }
 
 internal static class IngestRun
@@ -20,6 +30,8 @@ internal static class IngestRun
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         var next = -1;
         var failed = 0;
+        var serverCpu = server.ProcessorTime();
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, clients).Select(async _ =>
         {
@@ -32,7 +44,8 @@ internal static class IngestRun
         });
         await Task.WhenAll(workers);
         watch.Stop();
-        return new IngestResult(server.Name, label, clients, files.Count, files.Sum(f => f.Length), watch.Elapsed, server.PeakRssMegabytes(), failed);
+        return new IngestResult(server.Name, label, clients, files.Count, files.Sum(f => f.Length), watch.Elapsed, server.PeakRssMegabytes(), failed,
+            server.ProcessorTime() - serverCpu, Process.GetCurrentProcess().TotalProcessorTime - clientCpu);
     }
 
     /// <summary>A one-part multipart/related body streaming the file from disk.</summary>

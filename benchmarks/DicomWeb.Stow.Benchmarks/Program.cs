@@ -10,7 +10,8 @@ Console.WriteLine($"work folder {options.WorkFolder}");
 var small = TestFiles.Generate(Path.Combine(options.WorkFolder, "small"), options.SmallCount, frames: 1, options.Template);
 var warmup = TestFiles.Generate(Path.Combine(options.WorkFolder, "warmup"), 50, frames: 1, options.Template);
 var large = TestFiles.Generate(Path.Combine(options.WorkFolder, "large"), options.LargeCount, frames: options.LargeFrames, options.Template);
-Console.WriteLine($"{small.Count} small files of {small[0].Length / 1e6:F2} MB, {large.Count} large files of {large[0].Length / 1e6:F1} MB");
+Console.WriteLine($"{small.Count} small files of {small[0].Length / 1e6:F2} MB, {large.Count} large files" +
+    (large.Count > 0 ? $" of {large[0].Length / 1e6:F1} MB" : ""));
 
 var disk = DiskCeiling.Measure(Path.Combine(options.WorkFolder, "dd.bin"), megabytes: 1024);
 Console.WriteLine($"dd write with fdatasync: {disk:F0} MB/s");
@@ -20,6 +21,7 @@ foreach (var target in options.Targets)
 {
     foreach (var (label, files) in new[] { ("small", small), ("large", large) })
     {
+        if (files.Count == 0) continue;
         foreach (var clients in options.Clients)
         {
             await using var server = await target.StartAsync(options.WorkFolder);
@@ -36,9 +38,9 @@ foreach (var target in options.Targets)
 }
 
 Console.WriteLine();
-Console.WriteLine("| target | files | clients | instances/s | MB/s | % of dd | peak RSS MB | failed |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| target | files | clients | instances/s | MB/s | % of dd | peak RSS MB | server CPU ms/inst | client CPU ms/inst | failed |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 foreach (var r in results)
-    Console.WriteLine($"| {r.Target} | {r.Label} | {r.Clients} | {r.InstancesPerSecond:F1} | {r.MegabytesPerSecond:F1} | {100 * r.MegabytesPerSecond / disk:F0}% | {r.PeakRssMegabytes:F0} | {r.Failed} |");
+    Console.WriteLine($"| {r.Target} | {r.Label} | {r.Clients} | {r.InstancesPerSecond:F1} | {r.MegabytesPerSecond:F1} | {100 * r.MegabytesPerSecond / disk:F0}% | {r.PeakRssMegabytes:F0} | {r.ServerCpuPerInstance:F2} | {r.ClientCpuPerInstance:F2} | {r.Failed} |");
 if (!options.KeepFiles) Directory.Delete(options.WorkFolder, recursive: true);
 return results.Any(r => r.Failed > 0) ? 1 : 0;

@@ -108,6 +108,13 @@ internal sealed class RunningServer(string name, string baseUrl, Process process
         return double.NaN;
     }
 
+    /// <summary>CPU time (user + system) the server process has used so far.</summary>
+    public TimeSpan ProcessorTime()
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)

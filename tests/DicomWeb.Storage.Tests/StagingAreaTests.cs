@@ -27,7 +27,7 @@ public sealed class StagingAreaTests : IDisposable
         var data = RandomBytes((int)StagingArea.FlushEvery + 3 * StagingArea.ParallelHashFrom + 12345);
 
         var staged = await staging.StageAsync(new UnevenReadStream(data), CancellationToken.None);
-        await staged.Flushed;
+        await staged.FlushAsync();
 
         Assert.Equal(data.Length, staged.Length);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), staged.Sha256);
@@ -52,6 +52,28 @@ public sealed class StagingAreaTests : IDisposable
 
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), staged.Sha256);
         Assert.Equal(data, await File.ReadAllBytesAsync(staged.Path));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_staged_file_moved_into_place_is_flushed_under_its_new_name_and_survives_the_disposal(bool flushToDisk)
+    {
+        // The store moves the staged file first and flushes it afterwards, so that one commit makes the name durable too.
+        var staging = new StagingArea(_root, flushToDisk);
+        var data = RandomBytes(StagingArea.ParallelHashFrom / 2 + 11);
+        var target = Path.Combine(_root, "moved.dcm");
+
+        await using (var staged = await staging.StageAsync(new UnevenReadStream(data), CancellationToken.None))
+        {
+            File.Move(staged.Path, target);
+            var flush = staged.FlushAsync();
+            Assert.Same(flush, staged.FlushAsync());
+            await flush;
+        }
+
+        Assert.Equal(data, await File.ReadAllBytesAsync(target));
+        Assert.Empty(Directory.EnumerateFiles(staging.Folder));
     }
 
     [Theory]

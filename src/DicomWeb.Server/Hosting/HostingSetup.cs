@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.HttpOverrides;
 using OpenTelemetry.Metrics;
 
@@ -18,6 +19,7 @@ public static class HostingSetup
         services.AddSingleton(hosting);
         services.AddSingleton(hosting.Logging);
         services.AddSingleton(hosting.Metrics);
+        services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.AddDicomWebLogging(hosting.Logging);
 
         if (hosting.TrustedProxies.Count > 0)

@@ -56,7 +56,7 @@ public sealed class FileSystemBlobStore : IBlobStore
     {
         var target = PathOf(key);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        // Staged files live on the same file system, so this is a rename; the caller flushed the file.
+        // Staged files live on the same file system, so this is a rename; the caller flushes the file (before or after).
         File.Move(localPath, target, overwrite: false);
         return Task.CompletedTask;
     }

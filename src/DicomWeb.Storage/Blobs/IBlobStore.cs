@@ -9,7 +9,10 @@ public interface IBlobStore
     /// <summary>Stores <paramref name="content"/> under <paramref name="key"/>, replacing nothing: keys are written once.</summary>
     Task PutAsync(string key, Stream content, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a fully written local file under <paramref name="key"/>; the file may be moved rather than copied.</summary>
+    /// <summary>
+    /// Stores a fully written local file under <paramref name="key"/>; the file may be moved rather than copied.
+    /// Making the bytes durable is the caller's: a flush of the file before or after the call (an open handle follows a move).
+    /// </summary>
     Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken = default);
 
     /// <summary>Opens an object for reading (seekable where the store allows), or null when absent.</summary>

@@ -4,13 +4,15 @@ using DicomWeb.Storage.Blobs;
 using DicomWeb.Storage.Index;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace DicomWeb.Storage.Ingest;
 
 /// <summary>
-/// Stores instances: stage the bytes (hashed as they are written, the fsync running in the background), parse the
-/// header from the staged bytes in memory, precompute metadata and frame offsets, then move blobs into place and
-/// commit the index rows, all or nothing per instance. Concurrent stores share index transactions (group commit).
+/// Stores instances: stage the bytes (hashed as they are written, their writeback started at the end), parse the
+/// header from the staged bytes in memory, precompute metadata and frame offsets, then move blobs into place, flush
+/// both at once and commit the index rows, all or nothing per instance. Concurrent stores share index transactions
+/// (group commit).
 /// </summary>
 public sealed class InstanceStore : IDisposable
 {
@@ -123,7 +125,7 @@ public sealed class InstanceStore : IDisposable
 
         // Metadata shows known attributes with their real VR even when the sender wrote them as UN.
         dataset.ResolveUnknownVRs();
-        WriteMetadata(dataset, metadataPath, study!, series!, sop!);
+        using var metadataHandle = WriteMetadata(dataset, metadataPath, study!, series!, sop!);
 
         var version = Guid.NewGuid().ToString("N");
         var instance = new InstanceRecord
@@ -145,14 +147,13 @@ public sealed class InstanceStore : IDisposable
         IndexAttributes.Apply(seriesRecord, dataset);
         var rows = new IndexRows(patientRecord, studyRecord, seriesRecord, instance);
 
-        // The instance's fsync started when staging ended and ran while the header was parsed.
-        await staged.Flushed;
         var entry = _journal.Begin([instance.BlobKey, instance.MetadataKey]);
         var committed = false;
         try
         {
             await _blobs.PutFileAsync(instance.BlobKey, staged.Path, cancellationToken);
             await _blobs.PutFileAsync(instance.MetadataKey, metadataPath, cancellationToken);
+            await FlushAsync(staged, metadataHandle);
             if (BeforeIndexCommit != null) await BeforeIndexCommit();
             var result = await _commits.CommitAsync(rows, cancellationToken);
             committed = result.Committed;
@@ -173,8 +174,11 @@ public sealed class InstanceStore : IDisposable
         }
     }
 
-    /// <summary>Serializes the metadata into pooled memory, then writes (and flushes) it with one write.</summary>
-    private void WriteMetadata(DicomDataset dataset, string path, string study, string series, string sop)
+    /// <summary>
+    /// Serializes the metadata into pooled memory and writes it with one write. Returns the open file when it still
+    /// has to be flushed to disk (see <see cref="FlushAsync"/>), null when flushing is off.
+    /// </summary>
+    private SafeFileHandle? WriteMetadata(DicomDataset dataset, string path, string study, string series, string sop)
     {
         var prefix = $"studies/{study}/series/{series}/instances/{sop}/bulk/";
         var options = new DicomJsonWriterOptions
@@ -184,9 +188,31 @@ public sealed class InstanceStore : IDisposable
         using var buffer = new PooledBufferWriter();
         using (var writer = new Utf8JsonWriter(buffer, DicomJsonWriter.CreateWriterOptions(options)))
             DicomJsonWriter.Write(writer, dataset, options);
-        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        RandomAccess.Write(handle, buffer.WrittenSpan, 0);
-        if (_options.FlushToDisk) RandomAccess.FlushToDisk(handle);
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        try
+        {
+            RandomAccess.Write(handle, buffer.WrittenSpan, 0);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+        if (_options.FlushToDisk) return handle;
+        handle.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// Makes the instance and its metadata durable under their new names before the index may point at them. Both
+    /// fsyncs run at once after the moves, so the file system commits the data and both names in one journal commit
+    /// (ext4, XFS and btrfs persist a file's new name with the file) instead of one commit per file.
+    /// </summary>
+    private static async Task FlushAsync(StagedFile staged, SafeFileHandle? metadataHandle)
+    {
+        var instance = staged.FlushAsync();
+        if (metadataHandle != null) RandomAccess.FlushToDisk(metadataHandle);
+        await instance;
     }
 
     /// <summary>Closes the index connection kept for group commits.</summary>

@@ -41,9 +41,9 @@ public sealed class StagingArea
     /// Copies <paramref name="content"/> to a new staged file in one pass: hashed as it is written, its first bytes
     /// kept in memory for the header parse. Past <see cref="ParallelHashFrom"/> bytes the hashing moves to another
     /// thread when few parts arrive at once, so that receiving, writing and hashing a large part overlap; every <see cref="FlushEvery"/> bytes a
-    /// flush of what is written so far starts in the background, so that the last one has little left. The final
-    /// flush (if configured) starts in the background at once; <see cref="StagedFile.Flushed"/> completes when it is
-    /// done. The file is deleted if the copy fails (a truncated part, a full disk).
+    /// flush of what is written so far starts in the background, so that the last one has little left. When flushing
+    /// is configured, the writeback of the rest starts at the end without waiting; <see cref="StagedFile.FlushAsync"/>
+    /// finishes it. The file is deleted if the copy fails (a truncated part, a full disk).
     /// </summary>
     public async Task<StagedFile> StageAsync(Stream content, CancellationToken cancellationToken)
     {
@@ -112,7 +112,15 @@ public sealed class StagingArea
         }
         var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
         hash.Dispose();
-        return new StagedFile(path, length, sha256, head, headLength, FlushInBackground(handle, flushing));
+        if (!_flushToDisk)
+        {
+            handle.Dispose();
+            return new StagedFile(path, length, sha256, head, headLength, null, Task.CompletedTask);
+        }
+        // The data goes to disk while the header is parsed; the fsync comes later, once the file has its final name,
+        // so that one journal commit makes both the data and the name durable.
+        FileWriteback.Start(handle);
+        return new StagedFile(path, length, sha256, head, headLength, handle, flushing);
     }
 
     /// <summary>Parts up to this size are hashed inline: handing their few chunks to another thread costs more than it saves.</summary>
@@ -121,7 +129,8 @@ public sealed class StagingArea
     /// <summary>How many bytes a background flush may leave behind while a part is still arriving.</summary>
     internal const long FlushEvery = 8 * 1024 * 1024;
 
-    private static async Task WaitQuietly(Task task)
+    /// <summary>Waits for a flush whose failure no longer matters (the file is being deleted, or the failure was seen).</summary>
+    internal static async Task WaitQuietly(Task task)
     {
         try
         {
@@ -131,27 +140,6 @@ public sealed class StagingArea
         {
             // The staged file is being deleted; a failed flush of it no longer matters.
         }
-    }
-
-    /// <summary>
-    /// Flushes and closes <paramref name="handle"/> after the flush already running (<paramref name="flushing"/>); on
-    /// another thread when flushing, so that parsing overlaps the fsync.
-    /// </summary>
-    private Task FlushInBackground(SafeFileHandle handle, Task flushing)
-    {
-        if (!_flushToDisk)
-        {
-            handle.Dispose();
-            return Task.CompletedTask;
-        }
-        return Task.Run(async () =>
-        {
-            using (handle)
-            {
-                await flushing;
-                RandomAccess.FlushToDisk(handle);
-            }
-        });
     }
 
     /// <summary>
@@ -167,7 +155,7 @@ public sealed class StagingArea
             await using var hashing = new HashingWriteStream(file);
             await write(hashing, cancellationToken);
             if (_flushToDisk) file.Flush(flushToDisk: true);
-            return new StagedFile(path, hashing.Length, hashing.Sha256(), null, 0, Task.CompletedTask);
+            return new StagedFile(path, hashing.Length, hashing.Sha256(), null, 0, null, Task.CompletedTask);
         }
         catch
         {
@@ -191,7 +179,7 @@ public sealed class StagingArea
 
 /// <summary>
 /// A staged part: a file in the staging folder, its hash, and its first bytes in memory. Disposing it waits for
-/// the flush to disk, returns the memory and deletes the file unless it was moved into the blob store.
+/// any flush, closes the file, returns the memory and deletes the file unless it was moved into the blob store.
 /// </summary>
 public sealed class StagedFile : IAsyncDisposable
 {
@@ -200,18 +188,29 @@ public sealed class StagedFile : IAsyncDisposable
 
     private byte[]? _head;
     private readonly int _headLength;
+    private readonly SafeFileHandle? _handle;
+    private readonly Task _earlierFlush;
+    private Task? _flush;
 
-    internal StagedFile(string path, long length, string sha256, byte[]? head, int headLength, Task flushed)
+    /// <param name="path">The staged file.</param>
+    /// <param name="length">Its size.</param>
+    /// <param name="sha256">Its SHA-256, lower-case hex.</param>
+    /// <param name="head">Its first bytes (pooled; returned on dispose), or null.</param>
+    /// <param name="headLength">How many bytes <paramref name="head"/> holds.</param>
+    /// <param name="handle">The open file when it still has to be flushed to disk; null when it needs no flush.</param>
+    /// <param name="earlierFlush">A flush of the first bytes still running, which the final flush waits for.</param>
+    internal StagedFile(string path, long length, string sha256, byte[]? head, int headLength, SafeFileHandle? handle, Task earlierFlush)
     {
         Path = path;
         Length = length;
         Sha256 = sha256;
         _head = head;
         _headLength = headLength;
-        Flushed = flushed;
+        _handle = handle;
+        _earlierFlush = earlierFlush;
     }
 
-    /// <summary>Its local path.</summary>
+    /// <summary>Its local path when staged (it keeps its open handle when moved: the flush follows it).</summary>
     public string Path { get; }
 
     /// <summary>Its size in bytes.</summary>
@@ -220,8 +219,17 @@ public sealed class StagedFile : IAsyncDisposable
     /// <summary>Its SHA-256, lower-case hex.</summary>
     public string Sha256 { get; }
 
-    /// <summary>Completes when the file is on disk (at once when the staging area does not flush).</summary>
-    public Task Flushed { get; }
+    /// <summary>
+    /// Flushes the file to disk on another thread (at once when the staging area does not flush); later calls return
+    /// the same task. Called after the file was moved into place, the same flush makes its new name durable too.
+    /// </summary>
+    public Task FlushAsync() => _flush ??= _handle == null ? Task.CompletedTask : FlushToDiskAsync(_handle);
+
+    private async Task FlushToDiskAsync(SafeFileHandle handle)
+    {
+        await _earlierFlush;
+        await Task.Run(() => RandomAccess.FlushToDisk(handle));
+    }
 
     /// <summary>A seekable stream over the file that serves the bytes kept in memory without reading the file.</summary>
     public Stream OpenRead() => new StagedReadStream(Path, Length, _head, _headLength);
@@ -229,14 +237,10 @@ public sealed class StagedFile : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        try
-        {
-            await Flushed;
-        }
-        catch (IOException)
-        {
-            // Whoever needed the flush awaited it and saw the failure; here only the handle had to be closed.
-        }
+        // Whoever needed a flush awaited it and saw its failure; here the handle only has to be free to close.
+        await StagingArea.WaitQuietly(_flush ?? Task.CompletedTask);
+        await StagingArea.WaitQuietly(_earlierFlush);
+        _handle?.Dispose();
         if (_head != null) ArrayPool<byte>.Shared.Return(_head);
         _head = null;
         File.Delete(Path);
