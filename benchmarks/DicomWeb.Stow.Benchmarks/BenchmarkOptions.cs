@@ -8,6 +8,9 @@ internal sealed class BenchmarkOptions
     public int LargeFrames { get; private set; } = 100;
     public int[] Clients { get; private set; } = [1, 4];
     public int WarmupPasses { get; private set; } = 10;
+
+    /// <summary>How many times every measurement is repeated, targets in alternating order; the median is reported.</summary>
+    public int Rounds { get; private set; } = 1;
     public string Template { get; private set; } = "";
     public string WorkFolder { get; private set; } = Path.Combine(Path.GetTempPath(), "stow-bench-" + Environment.ProcessId);
     public bool KeepFiles { get; private set; }
@@ -28,6 +31,7 @@ internal sealed class BenchmarkOptions
                 case "--large": options.LargeCount = int.Parse(args[++i]); break;
                 case "--large-frames": options.LargeFrames = int.Parse(args[++i]); break;
                 case "--warmup-passes": options.WarmupPasses = int.Parse(args[++i]); break;
+                case "--rounds": options.Rounds = int.Parse(args[++i]); break;
                 case "--clients": options.Clients = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                 case "--template": options.Template = args[++i]; break;
                 case "--work": options.WorkFolder = args[++i]; break;

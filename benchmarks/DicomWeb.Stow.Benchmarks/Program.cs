@@ -17,30 +17,40 @@ var disk = DiskCeiling.Measure(Path.Combine(options.WorkFolder, "dd.bin"), megab
 Console.WriteLine($"dd write with fdatasync: {disk:F0} MB/s");
 
 var results = new List<IngestResult>();
-foreach (var target in options.Targets)
+for (var round = 0; round < options.Rounds; round++)
 {
-    foreach (var (label, files) in new[] { ("small", small), ("large", large) })
+    // Alternating the order cancels the advantage or handicap of being measured first (page cache, disk state).
+    var targets = round % 2 == 0 ? options.Targets : options.Targets.AsEnumerable().Reverse().ToList();
+    foreach (var target in targets)
     {
-        if (files.Count == 0) continue;
-        foreach (var clients in options.Clients)
+        foreach (var (label, files) in new[] { ("small", small), ("large", large) })
         {
-            await using var server = await target.StartAsync(options.WorkFolder);
-            // Not measured: lets a JIT-compiled server reach steady state before the clock starts. Tiered compilation
-            // is still busy after a few dozen requests, so the 50 warm-up files go in several times (repeats are duplicates).
-            for (var pass = 0; pass < options.WarmupPasses; pass++) await IngestRun.RunAsync(server, "warmup", warmup, 2);
-            // Dirty pages left by generating files or by the previous run would be flushed during this one.
-            Process.Start("sync")!.WaitForExit();
-            var result = await IngestRun.RunAsync(server, label, files, clients);
-            results.Add(result);
-            Console.WriteLine(result);
+            if (files.Count == 0) continue;
+            foreach (var clients in options.Clients)
+            {
+                await using var server = await target.StartAsync(options.WorkFolder);
+                // Not measured: lets a JIT-compiled server reach steady state before the clock starts. Tiered compilation
+                // is still busy after a few dozen requests, so the 50 warm-up files go in several times (repeats are duplicates).
+                for (var pass = 0; pass < options.WarmupPasses; pass++) await IngestRun.RunAsync(server, "warmup", warmup, 2);
+                // Dirty pages left by generating files or by the previous run would be flushed during this one.
+                Process.Start("sync")!.WaitForExit();
+                var result = await IngestRun.RunAsync(server, label, files, clients);
+                results.Add(result);
+                Console.WriteLine($"round {round + 1} {result}");
+            }
         }
     }
 }
 
 Console.WriteLine();
+if (options.Rounds > 1) Console.WriteLine($"median of {options.Rounds} rounds (by instances/s):");
 Console.WriteLine("| target | files | clients | instances/s | MB/s | % of dd | peak RSS MB | server CPU ms/inst | client CPU ms/inst | failed |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
-foreach (var r in results)
-    Console.WriteLine($"| {r.Target} | {r.Label} | {r.Clients} | {r.InstancesPerSecond:F1} | {r.MegabytesPerSecond:F1} | {100 * r.MegabytesPerSecond / disk:F0}% | {r.PeakRssMegabytes:F0} | {r.ServerCpuPerInstance:F2} | {r.ClientCpuPerInstance:F2} | {r.Failed} |");
+foreach (var group in results.GroupBy(r => (r.Target, r.Label, r.Clients)))
+{
+    var ordered = group.OrderBy(r => r.InstancesPerSecond).ToList();
+    var r = ordered[ordered.Count / 2];
+    Console.WriteLine($"| {r.Target} | {r.Label} | {r.Clients} | {r.InstancesPerSecond:F1} | {r.MegabytesPerSecond:F1} | {100 * r.MegabytesPerSecond / disk:F0}% | {r.PeakRssMegabytes:F0} | {r.ServerCpuPerInstance:F2} | {r.ClientCpuPerInstance:F2} | {group.Sum(x => x.Failed)} |");
+}
 if (!options.KeepFiles) Directory.Delete(options.WorkFolder, recursive: true);
 return results.Any(r => r.Failed > 0) ? 1 : 0;

@@ -64,7 +64,10 @@ public sealed class StowTests
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("application/dicom+json", response.Content.Headers.ContentType!.MediaType);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        using var json = JsonDocument.Parse(body);
         Assert.Equal($"{server.Client.BaseAddress}dicom-web/studies/{CtStudy}", json.RootElement.GetProperty("00081190").GetProperty("Value")[0].GetString());
         Assert.Single(Items(json.RootElement, "00081199"));
         Assert.False(json.RootElement.TryGetProperty("00081198", out _));
@@ -80,7 +83,10 @@ public sealed class StowTests
         var response = await server.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var xml = XDocument.Parse(await response.Content.ReadAsStringAsync());
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+        var xml = XDocument.Load(new MemoryStream(body));
         XNamespace ns = "http://dicom.nema.org/PS3.19/models/NativeDICOM";
         Assert.Contains(xml.Root!.Elements(ns + "DicomAttribute"), e => (string?)e.Attribute("tag") == "00081199");
     }

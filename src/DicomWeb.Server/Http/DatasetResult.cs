@@ -1,9 +1,10 @@
+using System.Text.Json;
 using DicomWeb.Dicom;
 using DicomWeb.Multipart;
 
 namespace DicomWeb.Server.Http;
 
-/// <summary>Writes a data set as DICOM JSON or XML with a status code, streaming straight to the response.</summary>
+/// <summary>Writes a data set as DICOM JSON or XML with a status code and its Content-Length.</summary>
 public sealed class DatasetResult(int statusCode, DicomDataset dataset, string mediaType) : IResult
 {
     /// <summary>The status code.</summary>
@@ -42,14 +43,22 @@ public sealed class DatasetResult(int statusCode, DicomDataset dataset, string m
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The data set is already in memory and small (a STOW response), so it is serialized first and sent with a
+    /// Content-Length: one write instead of a chunked body and its terminating chunk.
+    /// </remarks>
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;
         response.StatusCode = statusCode;
         response.ContentType = mediaType;
+        using var body = new MemoryStream();
         if (mediaType == DicomMediaTypes.DicomXml)
-            await DicomXmlWriter.WriteAsync(response.Body, dataset, null, httpContext.RequestAborted);
+            DicomXmlWriter.Write(body, dataset);
         else
-            await DicomJsonWriter.WriteAsync(response.Body, dataset, null, httpContext.RequestAborted);
+            using (var writer = new Utf8JsonWriter(body, DicomJsonWriter.CreateWriterOptions()))
+                DicomJsonWriter.Write(writer, dataset);
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length), httpContext.RequestAborted);
     }
 }

@@ -55,9 +55,17 @@ public sealed class FileSystemBlobStore : IBlobStore
     public Task PutFileAsync(string key, string localPath, CancellationToken cancellationToken = default)
     {
         var target = PathOf(key);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         // Staged files live on the same file system, so this is a rename; the caller flushes the file (before or after).
-        File.Move(localPath, target, overwrite: false);
+        // The folder of a series usually exists already: it is created only when the rename says it is missing.
+        try
+        {
+            File.Move(localPath, target, overwrite: false);
+        }
+        catch (DirectoryNotFoundException) when (File.Exists(localPath))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(localPath, target, overwrite: false);
+        }
         return Task.CompletedTask;
     }
 
