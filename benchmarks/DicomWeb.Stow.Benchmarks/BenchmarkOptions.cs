@@ -7,7 +7,10 @@ internal sealed class BenchmarkOptions
     public int LargeCount { get; private set; } = 20;
     public int LargeFrames { get; private set; } = 100;
     public int[] Clients { get; private set; } = [1, 4];
-    public int WarmupPasses { get; private set; } = 10;
+    public int WarmupPasses { get; private set; } = 1;
+
+    /// <summary>Distinct instances each server stores before a measurement (its insert path, not only duplicates, gets warm).</summary>
+    public int WarmupFiles { get; private set; } = 1000;
 
     /// <summary>How many times every measurement is repeated, targets in alternating order; the median is reported.</summary>
     public int Rounds { get; private set; } = 1;
@@ -31,6 +34,7 @@ internal sealed class BenchmarkOptions
                 case "--large": options.LargeCount = int.Parse(args[++i]); break;
                 case "--large-frames": options.LargeFrames = int.Parse(args[++i]); break;
                 case "--warmup-passes": options.WarmupPasses = int.Parse(args[++i]); break;
+                case "--warmup-files": options.WarmupFiles = int.Parse(args[++i]); break;
                 case "--rounds": options.Rounds = int.Parse(args[++i]); break;
                 case "--clients": options.Clients = args[++i].Split(',').Select(int.Parse).ToArray(); break;
                 case "--template": options.Template = args[++i]; break;

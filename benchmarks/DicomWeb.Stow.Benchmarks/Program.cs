@@ -8,7 +8,7 @@ Directory.CreateDirectory(options.WorkFolder);
 Console.WriteLine($"work folder {options.WorkFolder}");
 
 var small = TestFiles.Generate(Path.Combine(options.WorkFolder, "small"), options.SmallCount, frames: 1, options.Template);
-var warmup = TestFiles.Generate(Path.Combine(options.WorkFolder, "warmup"), 50, frames: 1, options.Template);
+var warmup = TestFiles.Generate(Path.Combine(options.WorkFolder, "warmup"), options.WarmupFiles, frames: 1, options.Template);
 var large = TestFiles.Generate(Path.Combine(options.WorkFolder, "large"), options.LargeCount, frames: options.LargeFrames, options.Template);
 Console.WriteLine($"{small.Count} small files of {small[0].Length / 1e6:F2} MB, {large.Count} large files" +
     (large.Count > 0 ? $" of {large[0].Length / 1e6:F1} MB" : ""));
@@ -29,8 +29,9 @@ for (var round = 0; round < options.Rounds; round++)
             foreach (var clients in options.Clients)
             {
                 await using var server = await target.StartAsync(options.WorkFolder);
-                // Not measured: lets a JIT-compiled server reach steady state before the clock starts. Tiered compilation
-                // is still busy after a few dozen requests, so the 50 warm-up files go in several times (repeats are duplicates).
+                // Not measured: lets a JIT-compiled server reach steady state before the clock starts. The warm-up files are
+                // distinct instances, so the path that inserts new rows gets hot, not only the one for duplicates: with 50
+                // files sent 10 times, tiered compilation was still busy with the insert path during the measurement.
                 for (var pass = 0; pass < options.WarmupPasses; pass++) await IngestRun.RunAsync(server, "warmup", warmup, 2);
                 // Dirty pages left by generating files or by the previous run would be flushed during this one.
                 Process.Start("sync")!.WaitForExit();
