@@ -151,11 +151,20 @@ public sealed class StagingArea
         var path = NewPath(".dcm");
         try
         {
-            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-            await using var hashing = new HashingWriteStream(file);
-            await write(hashing, cancellationToken);
-            if (_flushToDisk) file.Flush(flushToDisk: true);
-            return new StagedFile(path, hashing.Length, hashing.Sha256(), null, 0, null, Task.CompletedTask);
+            long length;
+            string sha256;
+            await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var hashing = new HashingWriteStream(file))
+            {
+                await write(hashing, cancellationToken);
+                length = hashing.Length;
+                sha256 = hashing.Sha256();
+            }
+            if (!_flushToDisk) return new StagedFile(path, length, sha256, null, 0, null, Task.CompletedTask);
+            // As for received parts: the fsync follows the move into place (StagedFile.FlushAsync), so it covers the name too.
+            var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            FileWriteback.Start(handle);
+            return new StagedFile(path, length, sha256, null, 0, handle, Task.CompletedTask);
         }
         catch
         {
