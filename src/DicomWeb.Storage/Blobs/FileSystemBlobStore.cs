@@ -1,8 +1,9 @@
 namespace DicomWeb.Storage.Blobs;
 
 /// <summary>
-/// Blobs as files under a root folder. Every write goes to a temporary file in the same file system,
-/// is flushed to disk, then renamed into place: the rename is atomic, so no reader sees half a file.
+/// Blobs as files under a root folder. Every object reaches its key by an atomic rename, so no reader sees half a file:
+/// <see cref="PutAsync"/> writes a temporary file in the same file system, flushes it, then renames it; with
+/// <see cref="PutFileAsync"/> the caller wrote (and flushes, before or after the rename) the file that is renamed.
 /// </summary>
 public sealed class FileSystemBlobStore : IBlobStore
 {
