@@ -7,10 +7,11 @@ internal sealed class BenchmarkOptions
     public int LargeCount { get; private set; } = 20;
     public int LargeFrames { get; private set; } = 100;
     public int[] Clients { get; private set; } = [1, 4];
-    public int WarmupPasses { get; private set; } = 1;
-
-    /// <summary>Distinct instances each server stores before a measurement (its insert path, not only duplicates, gets warm).</summary>
-    public int WarmupFiles { get; private set; } = 1000;
+    /// <summary>
+    /// At most this many distinct instances each server stores before a measurement, fewer once its JIT is quiet
+    /// (see <see cref="IngestRun.WarmUpAsync"/>).
+    /// </summary>
+    public int WarmupFiles { get; private set; } = 5000;
 
     /// <summary>How many times every measurement is repeated, targets in alternating order; the median is reported.</summary>
     public int Rounds { get; private set; } = 1;
@@ -33,7 +34,6 @@ internal sealed class BenchmarkOptions
                 case "--small": options.SmallCount = int.Parse(args[++i]); break;
                 case "--large": options.LargeCount = int.Parse(args[++i]); break;
                 case "--large-frames": options.LargeFrames = int.Parse(args[++i]); break;
-                case "--warmup-passes": options.WarmupPasses = int.Parse(args[++i]); break;
                 case "--warmup-files": options.WarmupFiles = int.Parse(args[++i]); break;
                 case "--rounds": options.Rounds = int.Parse(args[++i]); break;
                 case "--clients": options.Clients = args[++i].Split(',').Select(int.Parse).ToArray(); break;

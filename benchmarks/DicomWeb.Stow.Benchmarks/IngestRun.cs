@@ -25,6 +25,39 @@ internal sealed record IngestResult(string Target, string Label, int Clients, in
 
 internal static class IngestRun
 {
+    /// <summary>Warm-up instances are sent in batches of this many, checking the server's JIT between batches.</summary>
+    private const int WarmupBatch = 500;
+
+    /// <summary>Every target stores at least this many warm-up instances, JIT or not.</summary>
+    private const int MinimumWarmup = 1000;
+
+    /// <summary>A batch during which the tiered compilation thread used less CPU than this counts as steady state.</summary>
+    private static readonly TimeSpan QuietCompilation = TimeSpan.FromMilliseconds(30);
+
+    /// <summary>
+    /// Stores distinct warm-up instances (2 clients) until the server is in steady state: at least
+    /// <see cref="MinimumWarmup"/>, then batch after batch until one passes in which the tiered compilation thread of a
+    /// .NET server stayed nearly idle, or the files run out. Returns a line describing what it took.
+    /// </summary>
+    public static async Task<string> WarmUpAsync(RunningServer server, IReadOnlyList<FileInfo> files)
+    {
+        var sent = 0;
+        var compiled = new List<long>();
+        for (var start = 0; start < files.Count; start += WarmupBatch)
+        {
+            var before = server.TieredCompilationTime();
+            var batch = files.Skip(start).Take(WarmupBatch).ToList();
+            await RunAsync(server, "warmup", batch, 2);
+            sent += batch.Count;
+            // A thread that appeared during the batch compiled all its time in it; one that is gone has nothing left to do.
+            var spent = server.TieredCompilationTime() is { } after ? after - (before ?? TimeSpan.Zero) : (TimeSpan?)null;
+            if (spent is { } compiling) compiled.Add((long)compiling.TotalMilliseconds);
+            if (sent >= MinimumWarmup && (spent == null || spent < QuietCompilation))
+                return $"warm-up {sent} instances" + (compiled.Count > 0 ? $", tiered compilation per {WarmupBatch}: {string.Join(' ', compiled)} ms" : "");
+        }
+        return $"warm-up {sent} instances, tiered compilation NOT quiet (per {WarmupBatch}: {string.Join(' ', compiled)} ms)";
+    }
+
     public static async Task<IngestResult> RunAsync(RunningServer server, string label, IReadOnlyList<FileInfo> files, int clients)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };

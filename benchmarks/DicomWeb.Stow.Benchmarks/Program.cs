@@ -30,14 +30,14 @@ for (var round = 0; round < options.Rounds; round++)
             {
                 await using var server = await target.StartAsync(options.WorkFolder);
                 // Not measured: lets a JIT-compiled server reach steady state before the clock starts. The warm-up files are
-                // distinct instances, so the path that inserts new rows gets hot, not only the one for duplicates: with 50
-                // files sent 10 times, tiered compilation was still busy with the insert path during the measurement.
-                for (var pass = 0; pass < options.WarmupPasses; pass++) await IngestRun.RunAsync(server, "warmup", warmup, 2);
+                // distinct instances, so the path that inserts new rows gets hot, not only the one for duplicates; it goes on
+                // until tiered compilation is quiet (it was busy for the first ~3000 instances, measured per thread).
+                var warmedUp = await IngestRun.WarmUpAsync(server, warmup);
                 // Dirty pages left by generating files or by the previous run would be flushed during this one.
                 Process.Start("sync")!.WaitForExit();
                 var result = await IngestRun.RunAsync(server, label, files, clients);
                 results.Add(result);
-                Console.WriteLine($"round {round + 1} {result}");
+                Console.WriteLine($"round {round + 1} {result} ({warmedUp})");
             }
         }
     }

@@ -115,6 +115,32 @@ internal sealed class RunningServer(string name, string baseUrl, Process process
         return process.TotalProcessorTime;
     }
 
+    /// <summary>
+    /// CPU time (user + system) of the .NET runtime's tiered compilation thread so far; null for a process without one
+    /// (Orthanc). While it grows, a JIT-compiled server is still replacing quickly compiled code with optimized code.
+    /// </summary>
+    public TimeSpan? TieredCompilationTime()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{process.Id}/task"))
+        {
+            string comm, stat;
+            try
+            {
+                comm = File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n');
+                if (comm != ".NET Tiered Com") continue;
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // the thread ended
+            }
+            // Fields after the parenthesised name: state is field 3, utime 14 and stime 15 (clock ticks, 100 per second on Linux).
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return TimeSpan.FromMilliseconds((long.Parse(fields[11]) + long.Parse(fields[12])) * 10);
+        }
+        return null;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!process.HasExited)
