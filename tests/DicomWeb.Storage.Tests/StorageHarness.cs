@@ -1,4 +1,5 @@
 using DicomWeb.Storage.Blobs;
+using DicomWeb.Storage.Deletion;
 using DicomWeb.Storage.Index;
 using DicomWeb.Storage.Ingest;
 using Microsoft.EntityFrameworkCore;
@@ -11,10 +12,13 @@ internal sealed class StorageHarness : IAsyncDisposable
 {
     private ServiceProvider _services;
 
-    private StorageHarness(string root, StorageOptions options)
+    private readonly string? _database;
+
+    private StorageHarness(string root, StorageOptions options, string? database = null)
     {
         Root = root;
         Options = options;
+        _database = database;
         _services = Build(options);
     }
 
@@ -25,6 +29,7 @@ internal sealed class StorageHarness : IAsyncDisposable
     public FileSystemBlobStore Files => _services.GetRequiredService<FileSystemBlobStore>();
     public CommitJournal Journal => _services.GetRequiredService<CommitJournal>();
     public IndexWriteLock WriteLock => _services.GetRequiredService<IndexWriteLock>();
+    public InstanceDeletion Deletion => _services.GetRequiredService<InstanceDeletion>();
 
     public static async Task<StorageHarness> StartAsync(DuplicatePolicy policy = DuplicatePolicy.Reject)
     {
@@ -41,6 +46,18 @@ internal sealed class StorageHarness : IAsyncDisposable
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         _services = Build(Options);
         await _services.InitializeDicomStorageAsync();
+    }
+
+    /// <summary>The same, with the index in a new PostgreSQL database (dropped at the end); see <see cref="PostgresFactAttribute"/>.</summary>
+    public static async Task<StorageHarness> StartOnPostgresAsync(DuplicatePolicy policy = DuplicatePolicy.Reject)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "dicomweb-storage-" + Guid.NewGuid().ToString("N"));
+        var database = "dicomweb_test_" + Guid.NewGuid().ToString("N");
+        await PostgresFactAttribute.ExecuteAsync($"CREATE DATABASE {database}");
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(PostgresFactAttribute.ConnectionString) { Database = database }.ConnectionString;
+        var harness = new StorageHarness(root, new StorageOptions { Path = root, DuplicatePolicy = policy, Provider = IndexProvider.PostgreSql, ConnectionString = connection }, database);
+        await harness._services.InitializeDicomStorageAsync();
+        return harness;
     }
 
     public DicomIndexContext OpenIndex() => _services.GetRequiredService<IDbContextFactory<DicomIndexContext>>().CreateDbContext();
@@ -62,6 +79,11 @@ internal sealed class StorageHarness : IAsyncDisposable
     {
         await _services.DisposeAsync();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_database != null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await PostgresFactAttribute.ExecuteAsync($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
+        }
         try
         {
             Directory.Delete(Root, recursive: true);

@@ -29,7 +29,8 @@ public sealed record DeletionOutcome(DeletionStatus Status, string? Reason, int 
 
 /// <summary>
 /// Deletes a study, a series or one instance: the index rows first, in one transaction, then the blobs.
-/// Series, studies and patients left without children go with them.
+/// Series, studies and patients left without children go with them. On PostgreSQL the transaction first takes the
+/// study's and patient's <see cref="StudyLocks"/>, so that concurrent stores are neither lost nor left dangling.
 /// </summary>
 public sealed class InstanceDeletion
 {
@@ -88,6 +89,17 @@ public sealed class InstanceDeletion
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var studyRow = await db.Studies.FirstOrDefaultAsync(s => s.StudyInstanceUid == study, cancellationToken);
         if (studyRow == null) return (NotFound(DeletionStatus.StudyNotFound, $"study {study} not found"), []);
+        if (StudyLocks.Needed(db))
+        {
+            // Stores into this patient or study finish first, and new ones wait for this commit (see StudyLocks);
+            // everything below is read after that, so nothing committed meanwhile is deleted unseen.
+            var patientRecordId = studyRow.PatientRecordId;
+            var patientKey = await db.Patients.Where(p => p.Id == patientRecordId).Select(p => p.PatientKey).FirstAsync(cancellationToken);
+            await StudyLocks.LockExclusiveAsync(db, StudyLocks.Keys([(patientKey, study)]), cancellationToken);
+            db.ChangeTracker.Clear();
+            studyRow = await db.Studies.FirstOrDefaultAsync(s => s.StudyInstanceUid == study, cancellationToken);
+            if (studyRow == null) return (NotFound(DeletionStatus.StudyNotFound, $"study {study} not found"), []);
+        }
 
         SeriesRecord? seriesRow = null;
         if (series != null)

@@ -43,6 +43,21 @@ internal sealed class IndexRowWriter : IDisposable
         foreach (var command in _commands.Values) command.Transaction = transaction;
     }
 
+    /// <summary>
+    /// Takes the shared <see cref="StudyLocks"/> of the patients and studies a store group writes to, before it looks
+    /// anything up (PostgreSQL; nothing on SQLite).
+    /// </summary>
+    public async Task LockStudiesAsync(IEnumerable<(string PatientKey, string StudyUid)> subjects)
+    {
+        if (!_sql.UsesStudyLocks) return;
+        var command = Command(StudyLocks.SharedStatement, 1);
+        foreach (var key in StudyLocks.Keys(subjects))
+        {
+            command.Parameters[0].Value = key;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>The instance row with this SOP Instance UID, if any.</summary>
     public async Task<IndexedInstance?> FindInstanceAsync(string sopInstanceUid)
     {
@@ -155,7 +170,11 @@ internal sealed class IndexStatements
         FindSeries = _tables[typeof(SeriesRecord)].FindIdBy(nameof(SeriesRecord.SeriesInstanceUid));
         TouchStudy = _tables[typeof(StudyRecord)].TouchStatement(nameof(StudyRecord.UpdatedAt));
         TouchSeries = _tables[typeof(SeriesRecord)].TouchStatement(nameof(SeriesRecord.UpdatedAt));
+        UsesStudyLocks = StudyLocks.Needed(db);
     }
+
+    /// <summary>Writers take <see cref="StudyLocks"/> (PostgreSQL).</summary>
+    public bool UsesStudyLocks { get; }
 
     public string FindInstance { get; }
     public string FindPatient { get; }

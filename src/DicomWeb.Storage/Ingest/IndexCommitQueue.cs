@@ -52,6 +52,9 @@ internal sealed class IndexCommitQueue : IDisposable
     /// <summary>Called inside each instance's savepoint before its rows are written; tests inject faults here.</summary>
     public Func<IndexRows, Task>? BeforeRowsWritten { get; set; }
 
+    /// <summary>Called inside each instance's savepoint after its rows are written; tests hold the transaction open here.</summary>
+    public Func<IndexRows, Task>? AfterRowsWritten { get; set; }
+
     /// <summary>How many stores wait in the queue.</summary>
     public int QueuedCount => _queue.Count;
 
@@ -112,6 +115,9 @@ internal sealed class IndexCommitQueue : IDisposable
             // None of the requests' tokens: the group serves several requests, and a commit that started must finish.
             await using var transaction = await session.Connection.BeginTransactionAsync(CancellationToken.None);
             session.Writer.Use(transaction);
+            // Before any lookup: a deletion of one of these studies either committed before (and the lookups see it)
+            // or waits until this group has committed (and then sees its rows).
+            await session.Writer.LockStudiesAsync(group.Select(q => (q.Rows.Patient.PatientKey, q.Rows.Study.StudyInstanceUid)));
             var keys = new GroupKeys();
             for (var i = 0; i < group.Count; i++)
             {
@@ -165,6 +171,7 @@ internal sealed class IndexCommitQueue : IDisposable
             try
             {
                 var result = await ApplyAsync(writer, rows, keys);
+                if (AfterRowsWritten != null) await AfterRowsWritten(rows);
                 await transaction.ReleaseAsync("instance", CancellationToken.None);
                 keys.Keep();
                 return result;
