@@ -119,7 +119,7 @@ internal static class IndexGenerator
                     instanceRows.Insert(new InstanceRecord
                     {
                         Id = ++instanceId, SopInstanceUid = sop, SeriesRecordId = seriesId, SopClassUid = sopClass, InstanceNumber = i,
-                        Rows = 512, Columns = 512, BitsAllocated = 16, TransferSyntaxUid = "1.2.840.10008.1.2.1", Size = 524288, Sha256 = "",
+                        Rows = 512, Columns = 512, BitsAllocated = 16, TransferSyntaxUid = "1.2.840.10008.1.2.1", Size = 524288, ContentHash = "",
                         BlobKey = "bench/none", MetadataKey = "bench/none", StoredAt = now,
                     });
                 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DicomWeb.Dicom;
 using DicomWeb.Dicom.Tests;
 using DicomWeb.Storage.Ingest;
@@ -33,7 +32,7 @@ public sealed class GroupCommitTests
         Assert.Equal(1, await index.Patients.CountAsync());
         Assert.Equal(12, storage.BlobFiles().Length);
         foreach (var (bytes, row) in instances.Zip(await index.Instances.OrderBy(i => i.SopInstanceUid).ToListAsync()))
-            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), row.Sha256);
+            Assert.Equal(ContentHash.Of(bytes), row.ContentHash);
     }
 
     [Fact]
@@ -62,7 +61,7 @@ public sealed class GroupCommitTests
         await using var index = storage.OpenIndex();
         Assert.Equal(4, await index.Instances.CountAsync());
         var kept = await index.Instances.SingleAsync(i => i.SopInstanceUid == "1.2.826.0.1.3680043.2.1125.8.1");
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(first)), kept.Sha256);
+        Assert.Equal(ContentHash.Of(first), kept.ContentHash);
         Assert.Equal(8, storage.BlobFiles().Length);
         Assert.Equal(0, storage.Journal.OpenEntries);
     }

@@ -20,7 +20,7 @@ public sealed class InstanceStoreTests
         foreach (var relative in TestData.DicomPaths())
         {
             var path = TestData.PathOf(relative);
-            var sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+            var sha = ContentHash.Of(File.ReadAllBytes(path));
             var outcome = await storage.StoreFileAsync(path);
             var entry = TestData.Entry(relative);
             if (entry.GetProperty("preamble_DICM").GetBoolean() is false || !entry.GetProperty("has_file_meta").GetBoolean())
@@ -51,9 +51,13 @@ public sealed class InstanceStoreTests
         foreach (var row in rows)
         {
             Assert.True(stored.TryGetValue(row.SopInstanceUid, out var expectedSha), $"index holds {row.SopInstanceUid}, never reported stored");
-            Assert.Equal(expectedSha, row.Sha256);
+            Assert.Equal(expectedSha, row.ContentHash);
             await using (var blob = await storage.Blobs.OpenReadAsync(row.BlobKey))
-                Assert.Equal(row.Sha256, Convert.ToHexStringLower(await SHA256.HashDataAsync(blob!)));
+            {
+                var bytes = new MemoryStream();
+                await blob!.CopyToAsync(bytes);
+                Assert.Equal(row.ContentHash, ContentHash.Of(bytes.ToArray()));
+            }
             await using (var metadata = await storage.Blobs.OpenReadAsync(row.MetadataKey))
             {
                 using var json = await JsonDocument.ParseAsync(metadata!);
@@ -130,6 +134,25 @@ public sealed class InstanceStoreTests
     }
 
     [Fact]
+    public async Task An_instance_an_earlier_version_stored_with_a_SHA_256_is_recognised_when_sent_again()
+    {
+        await using var storage = await StorageHarness.StartAsync();
+        var path = TestData.PathOf(Ct);
+        Assert.True((await storage.StoreFileAsync(path)).Stored);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+        await using (var index = storage.OpenIndex())
+            await index.Instances.ExecuteUpdateAsync(u => u.SetProperty(i => i.ContentHash, sha256));
+
+        var again = await storage.StoreFileAsync(path);
+
+        Assert.True(again.Stored, again.Message);
+        Assert.Contains(again.Warnings, w => w.Contains("already stored"));
+        await using var after = storage.OpenIndex();
+        Assert.Equal(sha256, (await after.Instances.SingleAsync()).ContentHash);
+        Assert.Equal(2, storage.BlobFiles().Length);
+    }
+
+    [Fact]
     public async Task Identical_instance_stored_twice_is_kept_once()
     {
         await using var storage = await StorageHarness.StartAsync();
@@ -162,7 +185,7 @@ public sealed class InstanceStoreTests
         Assert.True(replaced.Stored, replaced.Message);
         await using var index = replacing.OpenIndex();
         var row = await index.Instances.SingleAsync();
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(changed)), row.Sha256);
+        Assert.Equal(ContentHash.Of(changed), row.ContentHash);
         Assert.Equal(2, replacing.BlobFiles().Length);
         await using var blob = await replacing.Blobs.OpenReadAsync(row.BlobKey);
         using var copy = new MemoryStream();

@@ -50,7 +50,7 @@ internal sealed class QueryIndex : IDbContextFactory<DicomIndexContext>, IAsyncD
                 record.Instances.Add(new InstanceRecord
                 {
                     SopInstanceUid = Uid(), SopClassUid = sopClass, InstanceNumber = i + 1, TransferSyntaxUid = "1.2.840.10008.1.2.1",
-                    BlobKey = "none", MetadataKey = "none", Sha256 = "", StoredAt = DateTime.UtcNow,
+                    BlobKey = "none", MetadataKey = "none", ContentHash = "", StoredAt = DateTime.UtcNow,
                 });
             study.Series.Add(record);
         }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using DicomWeb.Storage.Ingest;
 
 namespace DicomWeb.Storage.Tests;
@@ -30,7 +29,7 @@ public sealed class StagingAreaTests : IDisposable
         await staged.FlushAsync();
 
         Assert.Equal(data.Length, staged.Length);
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), staged.Sha256);
+        Assert.Equal(ContentHash.Of(data), staged.ContentHash);
         Assert.Equal(data, await File.ReadAllBytesAsync(staged.Path));
         await using (var read = staged.OpenRead())
         {
@@ -50,7 +49,7 @@ public sealed class StagingAreaTests : IDisposable
 
         await using var staged = await staging.StageAsync(new UnevenReadStream(data), CancellationToken.None);
 
-        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(data)), staged.Sha256);
+        Assert.Equal(ContentHash.Of(data), staged.ContentHash);
         Assert.Equal(data, await File.ReadAllBytesAsync(staged.Path));
     }
 

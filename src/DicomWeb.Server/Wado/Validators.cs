@@ -8,8 +8,8 @@ namespace DicomWeb.Server.Wado;
 
 /// <summary>
 /// ETag, Last-Modified, Cache-Control and conditional GET for WADO responses. The entity tag of one instance is its stored
-/// SHA-256; of a study or series, a hash over its instances' SHA-256 and store times (so adding, replacing or removing one
-/// changes it). A suffix names the representation (Part 10 multipart, ZIP, JSON…), since a strong tag belongs to one
+/// content hash; of a study or series, a SHA-256 over its instances' content hashes and store times (so adding, replacing
+/// or removing one changes it). A suffix names the representation (Part 10 multipart, ZIP, JSON…), since a strong tag belongs to one
 /// representation; multipart boundaries are derived from the tag so that equal tags mean equal bytes.
 /// </summary>
 internal sealed class Validators
@@ -40,7 +40,7 @@ internal sealed class Validators
     public bool SingleResource { get; }
 
     /// <summary>A multipart boundary that depends only on the entity tag.</summary>
-    public string Boundary => "DicomWeb-" + (Opaque.Length > 40 ? Opaque[..40] : Opaque).Replace('.', '-');
+    public string Boundary => "DicomWeb-" + (Opaque.Length > 40 ? Opaque[..40] : Opaque).Replace('.', '-').Replace(':', '-');
 
     /// <summary>Validators of a representation of <paramref name="instances"/>.</summary>
     /// <param name="instances">The instances the response holds.</param>
@@ -49,13 +49,13 @@ internal sealed class Validators
     public static Validators For(IReadOnlyList<StoredInstance> instances, string representation, bool singleResource)
     {
         string hash;
-        if (instances.Count == 1) hash = instances[0].Sha256;
+        if (instances.Count == 1) hash = instances[0].ContentHash;
         else
         {
             using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             foreach (var instance in instances)
             {
-                sha.AppendData(Encoding.ASCII.GetBytes(instance.Sha256));
+                sha.AppendData(Encoding.ASCII.GetBytes(instance.ContentHash));
                 sha.AppendData(BitConverter.GetBytes(instance.StoredAt.Ticks));
             }
             hash = Convert.ToHexStringLower(sha.GetHashAndReset());

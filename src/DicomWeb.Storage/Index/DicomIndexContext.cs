@@ -50,6 +50,7 @@ public sealed class DicomIndexContext(DbContextOptions<DicomIndexContext> option
         model.Entity<InstanceRecord>(instance =>
         {
             instance.ToTable("Instances");
+            instance.Property(i => i.ContentHash).HasColumnName("Sha256");
             instance.HasIndex(i => i.SopInstanceUid).IsUnique();
             instance.HasIndex(i => i.SeriesRecordId);
             instance.HasIndex(i => i.SopClassUid);

@@ -138,8 +138,11 @@ public sealed class InstanceRecord
     public string TransferSyntaxUid { get; set; } = "";
     /// <summary>Stored size in bytes.</summary>
     public long Size { get; set; }
-    /// <summary>SHA-256 of the stored bytes, hex (strong ETag, duplicate detection).</summary>
-    public string Sha256 { get; set; } = "";
+    /// <summary>
+    /// <see cref="Ingest.ContentHash"/> of the stored bytes (strong ETag, duplicate detection); a bare SHA-256 for
+    /// instances stored by earlier versions. Its column keeps its first name, Sha256, so existing indexes open unchanged.
+    /// </summary>
+    public string ContentHash { get; set; } = "";
     /// <summary>Blob key of the Part 10 bytes.</summary>
     public string BlobKey { get; set; } = "";
     /// <summary>Blob key of the precomputed DICOM JSON.</summary>

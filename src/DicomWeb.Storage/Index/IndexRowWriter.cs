@@ -13,10 +13,10 @@ namespace DicomWeb.Storage.Index;
 
 /// <summary>The identity and blobs of an instance row already in the index.</summary>
 /// <param name="Id">Its key.</param>
-/// <param name="Sha256">SHA-256 of its stored bytes.</param>
+/// <param name="ContentHash">Hash of its stored bytes (see <see cref="Ingest.ContentHash"/>).</param>
 /// <param name="BlobKey">Its Part 10 blob.</param>
 /// <param name="MetadataKey">Its metadata blob.</param>
-internal sealed record IndexedInstance(long Id, string Sha256, string BlobKey, string MetadataKey);
+internal sealed record IndexedInstance(long Id, string ContentHash, string BlobKey, string MetadataKey);
 
 /// <summary>
 /// Writes index rows with plain SQL on one connection: no change tracking, and commands that stay prepared for
@@ -163,7 +163,7 @@ internal sealed class IndexStatements
         _tables = new[] { typeof(PatientRecord), typeof(StudyRecord), typeof(SeriesRecord), typeof(InstanceRecord) }
             .ToDictionary(type => type, type => new TableStatements(model.FindEntityType(type)!, sql));
         var instances = _tables[typeof(InstanceRecord)];
-        FindInstance = $"SELECT {instances.Key}, {instances.Column(nameof(InstanceRecord.Sha256))}, {instances.Column(nameof(InstanceRecord.BlobKey))}, " +
+        FindInstance = $"SELECT {instances.Key}, {instances.Column(nameof(InstanceRecord.ContentHash))}, {instances.Column(nameof(InstanceRecord.BlobKey))}, " +
                        $"{instances.Column(nameof(InstanceRecord.MetadataKey))} FROM {instances.Name} WHERE {instances.Column(nameof(InstanceRecord.SopInstanceUid))} = @p0";
         FindPatient = _tables[typeof(PatientRecord)].FindIdBy(nameof(PatientRecord.PatientKey));
         FindStudy = _tables[typeof(StudyRecord)].FindIdBy(nameof(StudyRecord.StudyInstanceUid));

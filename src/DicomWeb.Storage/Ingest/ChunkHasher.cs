@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Threading.Channels;
 
 namespace DicomWeb.Storage.Ingest;
@@ -15,11 +15,11 @@ internal sealed class ChunkHasher
 
     private readonly Channel<(byte[] Buffer, int Length)> _chunks =
         Channel.CreateBounded<(byte[], int)>(new BoundedChannelOptions(MaxQueued) { SingleReader = true });
-    private readonly IncrementalHash _hash;
+    private readonly NonCryptographicHashAlgorithm _hash;
     private readonly Task _hashing;
     private volatile bool _abandoned;
 
-    public ChunkHasher(IncrementalHash hash)
+    public ChunkHasher(NonCryptographicHashAlgorithm hash)
     {
         _hash = hash;
         _hashing = Task.Run(HashAsync);
@@ -59,7 +59,7 @@ internal sealed class ChunkHasher
             {
                 try
                 {
-                    if (!_abandoned) _hash.AppendData(buffer, 0, length);
+                    if (!_abandoned) _hash.Append(buffer.AsSpan(0, length));
                 }
                 finally
                 {

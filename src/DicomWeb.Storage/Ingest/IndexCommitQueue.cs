@@ -10,8 +10,12 @@ namespace DicomWeb.Storage.Ingest;
 /// <param name="Patient">The patient, used when none with its key exists yet.</param>
 /// <param name="Study">The study, used when none with its UID exists yet.</param>
 /// <param name="Series">The series, used when none with its UID exists yet.</param>
-/// <param name="Instance">The instance with its blob keys, hash and frame table.</param>
-internal sealed record IndexRows(PatientRecord Patient, StudyRecord Study, SeriesRecord Series, InstanceRecord Instance);
+/// <param name="Instance">The instance with its blob keys, content hash and frame table.</param>
+internal sealed record IndexRows(PatientRecord Patient, StudyRecord Study, SeriesRecord Series, InstanceRecord Instance)
+{
+    /// <summary>Computes the SHA-256 of the instance's bytes, to compare with instances stored by earlier versions.</summary>
+    public Func<Task<string>>? Sha256 { get; init; }
+}
 
 /// <summary>What the index commit made of one instance.</summary>
 /// <param name="Committed">The instance row now points at the new blobs.</param>
@@ -200,7 +204,7 @@ internal sealed class IndexCommitQueue : IDisposable
         if (BeforeRowsWritten != null) await BeforeRowsWritten(rows);
         var incoming = rows.Instance;
         var existing = await writer.FindInstanceAsync(incoming.SopInstanceUid);
-        if (existing != null && existing.Sha256 == incoming.Sha256)
+        if (existing != null && await SameContentAsync(existing.ContentHash, rows))
             return new IndexCommitResult(false, true, null, []);
         if (existing != null && _options.DuplicatePolicy == DuplicatePolicy.Reject)
             return new IndexCommitResult(false, false, (StoreFailureReason.DuplicateSopInstance,
@@ -247,6 +251,15 @@ internal sealed class IndexCommitQueue : IDisposable
         await writer.InsertAsync(incoming);
         return new IndexCommitResult(true, false, null, []);
     }
+
+    /// <summary>
+    /// True when the stored instance has the incoming one's bytes. An instance stored by an earlier version carries a
+    /// SHA-256 instead of a <see cref="ContentHash"/>: then the incoming bytes are hashed the same way (once per such
+    /// instance re-sent, while holding the index for it).
+    /// </summary>
+    private static async Task<bool> SameContentAsync(string stored, IndexRows rows) =>
+        stored == rows.Instance.ContentHash
+        || (ContentHash.IsSha256(stored) && rows.Sha256 != null && stored == await rows.Sha256());
 
     /// <summary>Keys found or created within one group, and the studies and series to touch; forgotten with a rolled back savepoint.</summary>
     private sealed class GroupKeys

@@ -132,7 +132,7 @@ public sealed class InstanceStore : IDisposable
         {
             TransferSyntaxUid = file.TransferSyntax.Uid,
             Size = staged.Length,
-            Sha256 = staged.Sha256,
+            ContentHash = staged.ContentHash,
             BlobKey = BlobKeys.Instance(study!, series!, sop!, version),
             MetadataKey = BlobKeys.Metadata(study!, series!, sop!, version),
             Frames = frames,
@@ -145,7 +145,7 @@ public sealed class InstanceStore : IDisposable
         IndexAttributes.Apply(studyRecord, dataset);
         var seriesRecord = new SeriesRecord();
         IndexAttributes.Apply(seriesRecord, dataset);
-        var rows = new IndexRows(patientRecord, studyRecord, seriesRecord, instance);
+        var rows = new IndexRows(patientRecord, studyRecord, seriesRecord, instance) { Sha256 = () => Sha256Async(instance.BlobKey) };
 
         var entry = _journal.Begin([instance.BlobKey, instance.MetadataKey]);
         var committed = false;
@@ -213,6 +213,13 @@ public sealed class InstanceStore : IDisposable
         var instance = staged.FlushAsync();
         if (metadataHandle != null) RandomAccess.FlushToDisk(metadataHandle);
         await instance;
+    }
+
+    /// <summary>SHA-256 of a blob moved into place, for <see cref="IndexRows.Sha256"/>.</summary>
+    private async Task<string> Sha256Async(string key)
+    {
+        await using var blob = await _blobs.OpenReadAsync(key) ?? throw new FileNotFoundException($"blob {key} is missing");
+        return await ContentHash.Sha256Async(blob);
     }
 
     /// <summary>Closes the index connection kept for group commits.</summary>

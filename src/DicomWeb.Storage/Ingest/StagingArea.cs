@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Microsoft.Win32.SafeHandles;
 
 namespace DicomWeb.Storage.Ingest;
@@ -48,7 +48,7 @@ public sealed class StagingArea
     public async Task<StagedFile> StageAsync(Stream content, CancellationToken cancellationToken)
     {
         var path = NewPath(".dcm");
-        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hash = ContentHash.Create();
         ChunkHasher? hasher = null;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         var head = ArrayPool<byte>.Shared.Rent(StagedFile.HeadSize);
@@ -77,7 +77,7 @@ public sealed class StagingArea
                 length += read;
                 if (hasher == null && (length <= ParallelHashFrom || !parallel))
                 {
-                    hash.AppendData(chunk);
+                    hash.Append(chunk);
                 }
                 else
                 {
@@ -100,7 +100,6 @@ public sealed class StagingArea
             if (hasher != null) await hasher.AbandonAsync();
             await WaitQuietly(flushing);
             handle.Dispose();
-            hash.Dispose();
             File.Delete(path);
             ArrayPool<byte>.Shared.Return(head);
             throw;
@@ -110,17 +109,16 @@ public sealed class StagingArea
             Interlocked.Decrement(ref _stagingCount);
             ArrayPool<byte>.Shared.Return(buffer);
         }
-        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-        hash.Dispose();
+        var contentHash = ContentHash.Format(hash);
         if (!_flushToDisk)
         {
             handle.Dispose();
-            return new StagedFile(path, length, sha256, head, headLength, null, Task.CompletedTask);
+            return new StagedFile(path, length, contentHash, head, headLength, null, Task.CompletedTask);
         }
         // The data goes to disk while the header is parsed; the fsync comes later, once the file has its final name,
         // so that one journal commit makes both the data and the name durable.
         FileWriteback.Start(handle);
-        return new StagedFile(path, length, sha256, head, headLength, handle, flushing);
+        return new StagedFile(path, length, contentHash, head, headLength, handle, flushing);
     }
 
     /// <summary>Parts up to this size are hashed inline: handing their few chunks to another thread costs more than it saves.</summary>
@@ -152,19 +150,19 @@ public sealed class StagingArea
         try
         {
             long length;
-            string sha256;
+            string contentHash;
             await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             await using (var hashing = new HashingWriteStream(file))
             {
                 await write(hashing, cancellationToken);
                 length = hashing.Length;
-                sha256 = hashing.Sha256();
+                contentHash = hashing.ContentHash();
             }
-            if (!_flushToDisk) return new StagedFile(path, length, sha256, null, 0, null, Task.CompletedTask);
+            if (!_flushToDisk) return new StagedFile(path, length, contentHash, null, 0, null, Task.CompletedTask);
             // As for received parts: the fsync follows the move into place (StagedFile.FlushAsync), so it covers the name too.
             var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
             FileWriteback.Start(handle);
-            return new StagedFile(path, length, sha256, null, 0, handle, Task.CompletedTask);
+            return new StagedFile(path, length, contentHash, null, 0, handle, Task.CompletedTask);
         }
         catch
         {
@@ -203,16 +201,16 @@ public sealed class StagedFile : IAsyncDisposable
 
     /// <param name="path">The staged file.</param>
     /// <param name="length">Its size.</param>
-    /// <param name="sha256">Its SHA-256, lower-case hex.</param>
+    /// <param name="contentHash">Its <see cref="Ingest.ContentHash"/>.</param>
     /// <param name="head">Its first bytes (pooled; returned on dispose), or null.</param>
     /// <param name="headLength">How many bytes <paramref name="head"/> holds.</param>
     /// <param name="handle">The open file when it still has to be flushed to disk; null when it needs no flush.</param>
     /// <param name="earlierFlush">A flush of the first bytes still running, which the final flush waits for.</param>
-    internal StagedFile(string path, long length, string sha256, byte[]? head, int headLength, SafeFileHandle? handle, Task earlierFlush)
+    internal StagedFile(string path, long length, string contentHash, byte[]? head, int headLength, SafeFileHandle? handle, Task earlierFlush)
     {
         Path = path;
         Length = length;
-        Sha256 = sha256;
+        ContentHash = contentHash;
         _head = head;
         _headLength = headLength;
         _handle = handle;
@@ -225,8 +223,8 @@ public sealed class StagedFile : IAsyncDisposable
     /// <summary>Its size in bytes.</summary>
     public long Length { get; }
 
-    /// <summary>Its SHA-256, lower-case hex.</summary>
-    public string Sha256 { get; }
+    /// <summary>Its <see cref="Ingest.ContentHash"/>.</summary>
+    public string ContentHash { get; }
 
     /// <summary>
     /// Flushes the file to disk on another thread (at once when the staging area does not flush); later calls return
@@ -311,7 +309,7 @@ internal sealed class StagedReadStream(string path, long length, byte[]? head, i
 /// <summary>Passes writes through to a file while hashing them and counting their length.</summary>
 internal sealed class HashingWriteStream(Stream inner) : Stream
 {
-    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly NonCryptographicHashAlgorithm _hash = Ingest.ContentHash.Create();
     private long _length;
 
     public override bool CanRead => false;
@@ -320,20 +318,20 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     public override long Length => _length;
     public override long Position { get => _length; set => throw new NotSupportedException(); }
 
-    public string Sha256() => Convert.ToHexStringLower(_hash.GetHashAndReset());
+    public string ContentHash() => Ingest.ContentHash.Format(_hash);
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        _hash.AppendData(buffer);
+        _hash.Append(buffer);
         inner.Write(buffer);
         _length += buffer.Length;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _hash.AppendData(buffer.Span);
+        _hash.Append(buffer.Span);
         await inner.WriteAsync(buffer, cancellationToken);
         _length += buffer.Length;
     }
@@ -346,10 +344,4 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) _hash.Dispose();
-        base.Dispose(disposing);
-    }
 }

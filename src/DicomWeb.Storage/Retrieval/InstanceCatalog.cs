@@ -35,7 +35,7 @@ public sealed class InstanceCatalog
                 join se in db.Series.AsNoTracking() on i.SeriesRecordId equals se.Id
                 join st in db.Studies.AsNoTracking() on se.StudyRecordId equals st.Id
                 select new StoredInstance(st.StudyInstanceUid, se.SeriesInstanceUid, i.SopInstanceUid, i.SopClassUid, i.TransferSyntaxUid,
-                    i.BlobKey, i.MetadataKey, i.Size, i.Sha256, i.Frames, i.NumberOfFrames, i.Rows, i.Columns, i.BitsAllocated, i.StoredAt))
+                    i.BlobKey, i.MetadataKey, i.Size, i.ContentHash, i.Frames, i.NumberOfFrames, i.Rows, i.Columns, i.BitsAllocated, i.StoredAt))
             .FirstOrDefault());
 
     private readonly IDbContextFactory<DicomIndexContext> _contexts;
@@ -90,7 +90,7 @@ public sealed class InstanceCatalog
                 join st in studies on se.StudyRecordId equals st.Id
                 orderby se.SeriesNumber, se.Id, i.InstanceNumber, i.Id
                 select new StoredInstance(st.StudyInstanceUid, se.SeriesInstanceUid, i.SopInstanceUid, i.SopClassUid, i.TransferSyntaxUid,
-                    i.BlobKey, i.MetadataKey, i.Size, i.Sha256, i.Frames, i.NumberOfFrames, i.Rows, i.Columns, i.BitsAllocated, i.StoredAt))
+                    i.BlobKey, i.MetadataKey, i.Size, i.ContentHash, i.Frames, i.NumberOfFrames, i.Rows, i.Columns, i.BitsAllocated, i.StoredAt))
             .ToListAsync(cancellationToken);
         if (rows.Count > 0)
         {

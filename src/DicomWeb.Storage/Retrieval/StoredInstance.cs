@@ -9,7 +9,7 @@ namespace DicomWeb.Storage.Retrieval;
 /// <param name="BlobKey">Blob key of the Part 10 bytes.</param>
 /// <param name="MetadataKey">Blob key of the precomputed DICOM JSON.</param>
 /// <param name="Size">Stored size in bytes.</param>
-/// <param name="Sha256">SHA-256 of the stored bytes, lower-case hex.</param>
+/// <param name="ContentHash">Hash of the stored bytes (see <see cref="Ingest.ContentHash"/>).</param>
 /// <param name="Frames">Frame locations in <see cref="Index.FrameTable"/> encoding, or null when none were indexed.</param>
 /// <param name="NumberOfFrames">Number of Frames, null for single-frame objects.</param>
 /// <param name="Rows">Rows.</param>
@@ -25,7 +25,7 @@ public sealed record StoredInstance(
     string BlobKey,
     string MetadataKey,
     long Size,
-    string Sha256,
+    string ContentHash,
     byte[]? Frames,
     int? NumberOfFrames,
     int? Rows,
