@@ -1,5 +1,3 @@
-using DicomWeb.Dicom;
-using DicomWeb.Dicom.Tests;
 using DicomWeb.Storage.Ingest;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,8 +9,6 @@ namespace DicomWeb.Storage.Tests;
 /// </summary>
 public sealed class GroupCommitTests
 {
-    private const string Ct = "native/ct_explicit_le.dcm";
-
     [Fact]
     public async Task Stores_queued_behind_the_write_lock_commit_in_one_group_and_all_are_stored()
     {
@@ -159,15 +155,5 @@ public sealed class GroupCommitTests
         }
     }
 
-    /// <summary>The corpus CT with its own SOP Instance UID (same patient, study and series), optionally another description.</summary>
-    private static byte[] Variant(string sop, string? description = null)
-    {
-        var file = DicomFile.Read(new MemoryStream(File.ReadAllBytes(TestData.PathOf(Ct))));
-        file.Dataset.SetStrings(DicomTags.SOPInstanceUID, DicomVR.UI, sop);
-        if (description != null) file.Dataset.SetStrings(DicomTags.StudyDescription, DicomVR.LO, description);
-        file.FileMetaInformation.Remove(DicomTags.MediaStorageSOPInstanceUID);
-        var output = new MemoryStream();
-        DicomFileWriter.Write(output, file);
-        return output.ToArray();
-    }
+    private static byte[] Variant(string sop, string? description = null) => CtVariants.Make(sop, description);
 }

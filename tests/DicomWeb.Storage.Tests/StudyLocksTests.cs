@@ -1,5 +1,3 @@
-using DicomWeb.Dicom;
-using DicomWeb.Dicom.Tests;
 using DicomWeb.Storage.Deletion;
 using Microsoft.EntityFrameworkCore;
 
@@ -67,16 +65,5 @@ public sealed class StudyLocksTests
         Assert.Equal(2, storage.BlobFiles().Length);
     }
 
-    private static byte[] Variant(string sop, string? description = null)
-    {
-        var file = DicomFile.Read(new MemoryStream(File.ReadAllBytes(TestData.PathOf("native/ct_explicit_le.dcm"))));
-        file.Dataset.SetStrings(DicomTags.StudyInstanceUID, DicomVR.UI, Study);
-        file.Dataset.SetStrings(DicomTags.SeriesInstanceUID, DicomVR.UI, Series);
-        file.Dataset.SetStrings(DicomTags.SOPInstanceUID, DicomVR.UI, sop);
-        if (description != null) file.Dataset.SetStrings(DicomTags.StudyDescription, DicomVR.LO, description);
-        file.FileMetaInformation.Remove(DicomTags.MediaStorageSOPInstanceUID);
-        var output = new MemoryStream();
-        DicomFileWriter.Write(output, file);
-        return output.ToArray();
-    }
+    private static byte[] Variant(string sop, string? description = null) => CtVariants.Make(sop, description, Study, Series);
 }
