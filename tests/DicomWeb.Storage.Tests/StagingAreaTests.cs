@@ -3,27 +3,25 @@ using DicomWeb.Storage.Ingest;
 namespace DicomWeb.Storage.Tests;
 
 /// <summary>
-/// Staging of large parts: past <see cref="StagingArea.ParallelHashFrom"/> the hash is computed on another thread and
-/// flushes start while the part still arrives; the staged file and its hash must be exactly those of the bytes sent,
-/// and a part that fails half-way must leave nothing behind.
+/// Staging of parts: flushes of large ones start while the part still arrives; the staged file and its hash must be
+/// exactly those of the bytes sent, and a part that fails half-way must leave nothing behind.
 /// </summary>
 public sealed class StagingAreaTests : IDisposable
 {
+    private const int Megabyte = 1024 * 1024;
+
     private readonly string _root = Path.Combine(Path.GetTempPath(), "dicomweb-staging-" + Guid.NewGuid().ToString("N"));
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Theory]
-    [InlineData(true, true)]
-    [InlineData(false, true)]
-    [InlineData(true, false)]
-    [InlineData(false, false)]
-    public async Task A_part_larger_than_the_parallel_hash_and_flush_thresholds_is_staged_with_its_exact_bytes_and_hash(bool flushToDisk, bool handOver)
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_part_larger_than_the_flush_threshold_is_staged_with_its_exact_bytes_and_hash(bool flushToDisk)
     {
-        // The limit decides the path whatever other tests stage at the same time: hashing handed over, or inline.
-        var staging = new StagingArea(_root, flushToDisk) { ParallelHashLimit = handOver ? int.MaxValue : 0 };
-        // Past both thresholds, and not a multiple of any buffer size.
-        var data = RandomBytes((int)StagingArea.FlushEvery + 3 * StagingArea.ParallelHashFrom + 12345);
+        var staging = new StagingArea(_root, flushToDisk);
+        // Past the threshold, and not a multiple of any buffer size.
+        var data = RandomBytes((int)StagingArea.FlushEvery + 3 * Megabyte + 12345);
 
         var staged = await staging.StageAsync(new UnevenReadStream(data), CancellationToken.None);
         await staged.FlushAsync();
@@ -42,10 +40,10 @@ public sealed class StagingAreaTests : IDisposable
     }
 
     [Fact]
-    public async Task A_small_part_hashed_inline_gets_the_same_hash()
+    public async Task A_small_part_is_staged_with_its_exact_bytes_and_hash()
     {
         var staging = new StagingArea(_root);
-        var data = RandomBytes(StagingArea.ParallelHashFrom / 2 + 7);
+        var data = RandomBytes(Megabyte / 2 + 7);
 
         await using var staged = await staging.StageAsync(new UnevenReadStream(data), CancellationToken.None);
 
@@ -60,7 +58,7 @@ public sealed class StagingAreaTests : IDisposable
     {
         // The store moves the staged file first and flushes it afterwards, so that one commit makes the name durable too.
         var staging = new StagingArea(_root, flushToDisk);
-        var data = RandomBytes(StagingArea.ParallelHashFrom / 2 + 11);
+        var data = RandomBytes(Megabyte / 2 + 11);
         var target = Path.Combine(_root, "moved.dcm");
 
         await using (var staged = await staging.StageAsync(new UnevenReadStream(data), CancellationToken.None))
@@ -78,10 +76,10 @@ public sealed class StagingAreaTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public async Task A_part_that_fails_after_the_hashing_moved_to_another_thread_leaves_no_staged_file(bool flushToDisk)
+    public async Task A_part_that_fails_after_a_background_flush_started_leaves_no_staged_file(bool flushToDisk)
     {
-        var staging = new StagingArea(_root, flushToDisk) { ParallelHashLimit = int.MaxValue };
-        var data = RandomBytes((int)StagingArea.FlushEvery + 2 * StagingArea.ParallelHashFrom);
+        var staging = new StagingArea(_root, flushToDisk);
+        var data = RandomBytes((int)StagingArea.FlushEvery + 2 * Megabyte);
 
         var e = await Assert.ThrowsAsync<IOException>(() =>
             staging.StageAsync(new UnevenReadStream(data, failAfter: data.Length - 1000), CancellationToken.None));
@@ -93,10 +91,10 @@ public sealed class StagingAreaTests : IDisposable
     [Fact]
     public async Task A_part_cancelled_half_way_leaves_no_staged_file()
     {
-        var staging = new StagingArea(_root) { ParallelHashLimit = int.MaxValue };
-        var data = RandomBytes(4 * StagingArea.ParallelHashFrom);
+        var staging = new StagingArea(_root);
+        var data = RandomBytes(4 * Megabyte);
         using var cancel = new CancellationTokenSource();
-        var stream = new UnevenReadStream(data, cancelAfter: (2 * StagingArea.ParallelHashFrom, cancel));
+        var stream = new UnevenReadStream(data, cancelAfter: (2 * Megabyte, cancel));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => staging.StageAsync(stream, cancel.Token));
 

@@ -14,9 +14,6 @@ public sealed class StagingArea
 
     private readonly bool _flushToDisk;
 
-    /// <summary>Parts being staged right now, by all staging areas of the process.</summary>
-    private static int _stagingCount;
-
     /// <summary>Creates the staging folder under <paramref name="dataPath"/>; staged files are fsynced when <paramref name="flushToDisk"/>.</summary>
     public StagingArea(string dataPath, bool flushToDisk = true)
     {
@@ -28,19 +25,12 @@ public sealed class StagingArea
     /// <summary>The staging folder.</summary>
     public string Folder { get; }
 
-    /// <summary>
-    /// Large parts hash on another thread only while at most this many parts are being staged in the process at once
-    /// (default: half the cores): with more, the hand-over costs more than it saves.
-    /// </summary>
-    public int ParallelHashLimit { get; init; } = Environment.ProcessorCount / 2;
-
     /// <summary>A new unique file path in the staging folder.</summary>
     public string NewPath(string extension) => Path.Combine(Folder, Guid.NewGuid().ToString("N") + extension);
 
     /// <summary>
-    /// Copies <paramref name="content"/> to a new staged file in one pass: hashed as it is written, its first bytes
-    /// kept in memory for the header parse. Past <see cref="ParallelHashFrom"/> bytes the hashing moves to another
-    /// thread when few parts arrive at once, so that receiving, writing and hashing a large part overlap; every <see cref="FlushEvery"/> bytes a
+    /// Copies <paramref name="content"/> to a new staged file in one pass: hashed as it is written (XXH3 keeps up with
+    /// memory, so inline), its first bytes kept in memory for the header parse. Every <see cref="FlushEvery"/> bytes a
     /// flush of what is written so far starts in the background, so that the last one has little left. When flushing
     /// is configured, the writeback of the rest starts at the end without waiting; <see cref="StagedFile.FlushAsync"/>
     /// finishes it. The file is deleted if the copy fails (a truncated part, a full disk).
@@ -49,7 +39,6 @@ public sealed class StagingArea
     {
         var path = NewPath(".dcm");
         var hash = ContentHash.Create();
-        ChunkHasher? hasher = null;
         var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
         var head = ArrayPool<byte>.Shared.Rent(StagedFile.HeadSize);
         var headLength = 0;
@@ -57,9 +46,6 @@ public sealed class StagingArea
         long flushedFrom = 0;
         Task flushing = Task.CompletedTask;
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-        // Hashing on another thread pays only while a core is idle: such a part keeps two cores busy, and with more
-        // parts arriving at once the hand-over costs more than it saves.
-        var parallel = Interlocked.Increment(ref _stagingCount) <= ParallelHashLimit;
         try
         {
             int read;
@@ -75,17 +61,7 @@ public sealed class StagingArea
                 // Synchronous: a write into the page cache takes microseconds; an asynchronous one only adds a thread-pool hop.
                 RandomAccess.Write(handle, chunk, length);
                 length += read;
-                if (hasher == null && (length <= ParallelHashFrom || !parallel))
-                {
-                    hash.Append(chunk);
-                }
-                else
-                {
-                    hasher ??= new ChunkHasher(hash);
-                    // The hasher owns the filled buffer until it is hashed; the next read goes into a fresh one.
-                    await hasher.AddAsync(buffer, read, cancellationToken);
-                    buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-                }
+                hash.Append(chunk);
                 if (_flushToDisk && length - flushedFrom >= FlushEvery && flushing.IsCompleted)
                 {
                     await flushing;
@@ -93,11 +69,9 @@ public sealed class StagingArea
                     flushing = Task.Run(() => RandomAccess.FlushToDisk(handle), CancellationToken.None);
                 }
             }
-            if (hasher != null) await hasher.CompleteAsync();
         }
         catch
         {
-            if (hasher != null) await hasher.AbandonAsync();
             await WaitQuietly(flushing);
             handle.Dispose();
             File.Delete(path);
@@ -106,7 +80,6 @@ public sealed class StagingArea
         }
         finally
         {
-            Interlocked.Decrement(ref _stagingCount);
             ArrayPool<byte>.Shared.Return(buffer);
         }
         var contentHash = ContentHash.Format(hash);
@@ -120,9 +93,6 @@ public sealed class StagingArea
         FileWriteback.Start(handle);
         return new StagedFile(path, length, contentHash, head, headLength, handle, flushing);
     }
-
-    /// <summary>Parts up to this size are hashed inline: handing their few chunks to another thread costs more than it saves.</summary>
-    internal const int ParallelHashFrom = 1024 * 1024;
 
     /// <summary>How many bytes a background flush may leave behind while a part is still arriving.</summary>
     internal const long FlushEvery = 8 * 1024 * 1024;
