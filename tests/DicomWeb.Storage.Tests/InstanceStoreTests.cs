@@ -20,7 +20,7 @@ public sealed class InstanceStoreTests
         foreach (var relative in TestData.DicomPaths())
         {
             var path = TestData.PathOf(relative);
-            var sha = ContentHash.Of(File.ReadAllBytes(path));
+            var hash = ContentHash.Of(File.ReadAllBytes(path));
             var outcome = await storage.StoreFileAsync(path);
             var entry = TestData.Entry(relative);
             if (entry.GetProperty("preamble_DICM").GetBoolean() is false || !entry.GetProperty("has_file_meta").GetBoolean())
@@ -36,13 +36,13 @@ public sealed class InstanceStoreTests
                 continue;
             }
             var sop = entry.GetProperty("sop_instance_uid").GetString()!;
-            if (stored.TryGetValue(sop, out var firstSha) && firstSha != sha)
+            if (stored.TryGetValue(sop, out var firstHash) && firstHash != hash)
             {
                 Assert.Equal(StoreFailureReason.DuplicateSopInstance, outcome.FailureReason);
                 continue;
             }
             Assert.True(outcome.Stored, $"{relative}: {outcome.Message}");
-            stored[sop] = sha;
+            stored[sop] = hash;
         }
 
         await using var index = storage.OpenIndex();
@@ -50,8 +50,8 @@ public sealed class InstanceStoreTests
         Assert.Equal(stored.Count, rows.Count);
         foreach (var row in rows)
         {
-            Assert.True(stored.TryGetValue(row.SopInstanceUid, out var expectedSha), $"index holds {row.SopInstanceUid}, never reported stored");
-            Assert.Equal(expectedSha, row.ContentHash);
+            Assert.True(stored.TryGetValue(row.SopInstanceUid, out var expectedHash), $"index holds {row.SopInstanceUid}, never reported stored");
+            Assert.Equal(expectedHash, row.ContentHash);
             await using (var blob = await storage.Blobs.OpenReadAsync(row.BlobKey))
             {
                 var bytes = new MemoryStream();

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 
@@ -33,6 +32,5 @@ internal static class StudyLocks
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
     }
 
-    private static long Key(string kind, string value) =>
-        BinaryPrimitives.ReadInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(kind + "\n" + value)));
+    private static long Key(string kind, string value) => unchecked((long)XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(kind + "\n" + value)));
 }
